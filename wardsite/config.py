@@ -1,0 +1,79 @@
+"""The site configuration (wardsite.yaml), with defaults that work without one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ContentError
+from .yamltext import parse_yaml
+
+CONFIG_FILE = "wardsite.yaml"
+
+
+@dataclass(frozen=True)
+class Config:
+    title: str = "Lưu trữ tin phường"
+    description: str = "Tin hoạt động của Đảng ủy, Mặt trận Tổ quốc và các đoàn thể phường"
+    base_url: str = ""
+    content: str = "content"
+    output: str = "site"
+    templates: str = "templates"
+    page_size: int = 20
+    home_size: int = 10
+    timezone: str = "Asia/Ho_Chi_Minh"
+    links: str = "files"  # "files" works from disk; "pretty" drops index.html for hosts
+    trusted_html: bool = False  # keep raw HTML in Markdown as written
+
+    @property
+    def tz(self) -> tzinfo:
+        return ZoneInfo(self.timezone)
+
+
+_TYPES = {f.name: f.type for f in fields(Config)}
+
+
+def parse_config(text: str, path: Path) -> tuple[Config, list[ContentError]]:
+    doc, errors = parse_yaml(text, path)
+    if doc is None or doc.data is None:
+        return Config(), errors
+    if not isinstance(doc.data, dict):
+        return Config(), [ContentError(path, 1, "the configuration must be `key: value` lines, e.g. `title: Tin phường Đức Giang`")]
+    values = {}
+    for key, value in doc.data.items():
+        line = doc.line_of(str(key))
+        if key not in _TYPES:
+            errors.append(ContentError(path, line, f"unknown setting `{key}`; the settings are: {', '.join(_TYPES)}"))
+        elif _TYPES[key] == "int" and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+            errors.append(ContentError(path, line, f"`{key}` must be a whole number of 1 or more"))
+        elif _TYPES[key] == "bool" and not isinstance(value, bool):
+            errors.append(ContentError(path, line, f"`{key}` must be true or false"))
+        elif _TYPES[key] == "str" and not isinstance(value, str):
+            errors.append(ContentError(path, line, f"`{key}` must be text"))
+        else:
+            values[key] = value
+    config = replace(Config(), **values)
+    if config.links not in ("files", "pretty"):
+        errors.append(ContentError(path, doc.line_of("links"), "`links` must be `files` (works from disk) or `pretty` (for web hosts)"))
+        config = replace(config, links="files")
+    try:
+        config.tz
+    except (ZoneInfoNotFoundError, ValueError):
+        errors.append(ContentError(path, doc.line_of("timezone"), f"unknown time zone `{config.timezone}`; write e.g. Asia/Ho_Chi_Minh"))
+        config = replace(config, timezone=Config.timezone)
+    return config, errors
+
+
+def load_config(path: Path | None) -> tuple[Config, list[ContentError]]:
+    """The configuration from path, or from ./wardsite.yaml if it exists, or the defaults."""
+    if path is None:
+        path = Path(CONFIG_FILE)
+        if not path.is_file():
+            return Config(), []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Config(), [ContentError(path, None, f"the configuration file cannot be read ({exc})")]
+    return parse_config(text, path)

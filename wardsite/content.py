@@ -1,0 +1,259 @@
+"""Reading one article file: front matter, fields, body."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+
+import frontmatter
+import markdown
+import nh3
+
+from .errors import ContentError
+from .model import Article, Category, Task
+from .registry import Registry
+from .text import nfc, slugify, squash_spaces
+from .yamltext import YamlDoc, parse_yaml
+
+REQUIRED = ("title", "date", "ward", "category")
+OPTIONAL = ("tasks", "source", "views", "slug", "summary", "draft")
+MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+
+_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Split:
+    """A file's front matter text and body, and the lines where each starts."""
+
+    front_matter: str
+    body: str
+    front_matter_line: int
+    body_line: int
+
+
+def split(text: str) -> Split | str:
+    """Separate the front matter from the body; a message when the file has none."""
+    if not text.startswith("---"):
+        return "the file must start with a front matter block: a line `---`, then `title:`, `date:`, `ward:`, `category:`, then `---`"
+    first = _FENCE.match(text)
+    if not first:
+        return "the first line must be exactly `---`"
+    closing = _FENCE.search(text, first.end())
+    if not closing:
+        return "the front matter is not closed: did you forget the `---` line after it?"
+    front = text[first.end() + 1 : closing.start()]
+    body_start = closing.end() + 1
+    return Split(front, text[body_start:], 2, text.count("\n", 0, body_start) + 1)
+
+
+def dump(meta: dict, body: str) -> str:
+    """An article file from its front matter and body (the inverse of split)."""
+    post = frontmatter.Post(body.strip() + "\n", **meta)
+    return frontmatter.dumps(post, sort_keys=False, allow_unicode=True, width=10_000) + "\n"
+
+
+def decode(raw: bytes) -> str:
+    """The text of a file as NFC with LF line ends, or raise ValueError with a plain reason."""
+    if not raw.strip():
+        raise ValueError("the file is empty; write the front matter and the article, or delete the file")
+    if b"\x00" in raw:
+        raise ValueError("this is not a text file (it holds binary data); an article must be UTF-8 text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"the file is not UTF-8 text (byte {exc.start} cannot be read); save it as UTF-8") from None
+    return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+# One small function per front-matter key: value in, (value, message) out.
+
+def _text(value, key):
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
+        return squash_spaces(str(value)), None
+    return None, f"`{key}` must be text, e.g. `{key}: ...`"
+
+
+def parse_date(value, tz: tzinfo) -> tuple[datetime | None, bool, str | None]:
+    """(moment, has_time, message) for a front-matter date."""
+    hint = "write the date as YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2021-05-13 14:48"
+    if not isinstance(value, str):
+        return None, False, f"the date must be text like 2021-05-13 14:48; {hint}"
+    value = value.strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(.*)", value)
+    if not m:
+        return None, False, f"`{value}` is not a date; {hint}"
+    year, month, day = (int(g) for g in m.groups()[:3])
+    try:
+        date(year, month, day)
+    except ValueError:
+        return None, False, f"the date {value} does not exist; {hint}"
+    if not 1900 <= year <= 2200:
+        return None, False, f"the year {year} is out of range (1900-2200); {hint}"
+    try:
+        moment = datetime.fromisoformat(f"{year:04d}-{month:02d}-{day:02d}{m.group(4)}")
+    except ValueError:
+        return None, False, f"the time in `{value}` cannot be read; {hint}"
+    has_time = bool(m.group(4).strip())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment.astimezone(tz), has_time, None
+
+
+def _tasks(value, doc: YamlDoc):
+    """The tasks and a list of (line, message) for the items that are wrong."""
+    if value is None:
+        return (), []
+    if not isinstance(value, list):
+        return (), [(doc.line_of("tasks"), "`tasks` must be a list, one `- ` line per task")]
+    tasks, problems = [], []
+    for i, item in enumerate(value):
+        line = doc.line_of("tasks", i)
+        if isinstance(item, str) and item.strip():
+            tasks.append(Task(squash_spaces(item)))
+        elif isinstance(item, dict) and isinstance(item.get("text"), str) and item["text"].strip():
+            extra = set(item) - {"text", "assignee"}
+            assignee = item.get("assignee")
+            if extra:
+                problems.append((line, f"a task has only `text:` and `assignee:`, not {', '.join(map(str, sorted(extra, key=str)))}"))
+            elif assignee is not None and not (isinstance(assignee, str) and assignee.strip()):
+                problems.append((line, "a task's `assignee:` must be the name of an organisation"))
+            else:
+                tasks.append(Task(squash_spaces(item["text"]), squash_spaces(assignee) if assignee else None))
+        else:
+            problems.append((line, "each task is a line of text, or `text:` with an optional `assignee:`"))
+    return tuple(tasks), problems
+
+
+class BodyRenderer:
+    """Markdown to safe HTML; one per process, as python-markdown's setup is costly."""
+
+    def __init__(self, trusted_html: bool = False):
+        self._md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+        self._trusted = trusted_html
+
+    def __call__(self, body: str) -> str:
+        self._md.reset()
+        produced = self._md.convert(body)
+        return produced if self._trusted else nh3.clean(produced, link_rel="noopener noreferrer")
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def summarise(body_html: str, limit: int = 220) -> str:
+    """The first paragraph as plain text, cut at a word near limit characters."""
+    m = re.search(r"<p>(.*?)</p>", body_html, re.S)
+    plain = squash_spaces(html.unescape(_TAG.sub("", m.group(1) if m else body_html)))
+    if len(plain) <= limit:
+        return plain
+    return plain[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def parse_article(
+    rel_path: Path,
+    text: str,
+    registry: Registry,
+    tz: tzinfo,
+    render_body: BodyRenderer,
+    display_path: Path | None = None,
+) -> tuple[Article | None, list[ContentError]]:
+    """An article from the text of its file, or the problems that stop it."""
+    where = display_path or rel_path
+    parts = split(text)
+    if isinstance(parts, str):
+        return None, [ContentError(where, 1, parts)]
+    doc, errors = parse_yaml(parts.front_matter, where, parts.front_matter_line)
+    if doc is None:
+        return None, errors
+    meta = doc.data
+    if not isinstance(meta, dict):
+        return None, [ContentError(where, parts.front_matter_line, "the front matter must be `key: value` lines (title:, date:, ward:, category:)")]
+
+    def problem(key, message):
+        errors.append(ContentError(where, doc.line_of(key, default=parts.front_matter_line), message))
+
+    for key in meta:
+        if key not in REQUIRED + OPTIONAL:
+            problem(str(key), f"unknown key `{key}`; the keys are {', '.join(REQUIRED + OPTIONAL)}")
+    for key in REQUIRED:
+        if key not in meta:
+            errors.append(ContentError(where, parts.front_matter_line, f"`{key}:` is missing; every article needs {', '.join(REQUIRED)}"))
+
+    title, message = _text(meta.get("title"), "title") if "title" in meta else (None, None)
+    if message:
+        problem("title", message)
+    moment, has_time = None, False
+    if "date" in meta:
+        moment, has_time, message = parse_date(meta["date"], tz)
+        if message:
+            problem("date", message)
+    ward = None
+    if "ward" in meta:
+        name, message = _text(meta["ward"], "ward")
+        if message:
+            problem("ward", message)
+        else:
+            ward = registry.find(name)
+            if ward is None:
+                near = registry.suggest(name)
+                hint = f"did you mean `{near}`?" if near else f"add it to {registry.path.name if registry.path else 'wards.yaml'}"
+                problem("ward", f"unknown ward `{name}`; {hint}")
+    category = None
+    if "category" in meta:
+        name, message = _text(meta["category"], "category")
+        if message:
+            problem("category", message)
+        elif not slugify(name):
+            problem("category", "the category needs letters or digits")
+        else:
+            category = Category(name, slugify(name))
+    tasks, task_problems = _tasks(meta.get("tasks"), doc)
+    for line, message in task_problems:
+        errors.append(ContentError(where, line or doc.line_of("tasks"), message))
+    source = None
+    if meta.get("source") is not None:
+        source, message = _text(meta["source"], "source")
+        if message:
+            problem("source", message)
+    views = meta.get("views")
+    if views is not None and (not isinstance(views, int) or isinstance(views, bool) or views < 0):
+        problem("views", "`views` must be a whole number, e.g. `views: 1204`")
+        views = None
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        problem("draft", "`draft` must be true or false")
+    slug = slugify(str(meta.get("slug") or rel_path.stem))
+    if not slug:
+        problem("slug" if "slug" in meta else "title", "the slug needs letters or digits; set `slug:` to e.g. giao-ban-thang-5")
+    summary = None
+    if meta.get("summary") is not None:
+        summary, message = _text(meta["summary"], "summary")
+        if message:
+            problem("summary", message)
+
+    if errors:
+        return None, errors
+    body_html = render_body(parts.body)
+    return (
+        Article(
+            path=rel_path,
+            slug=slug,
+            title=title,
+            date=moment,
+            has_time=has_time,
+            ward=ward.slug,
+            ward_name=ward.name,
+            category=category,
+            tasks=tasks,
+            body_html=body_html,
+            summary=summary or summarise(body_html),
+            source=source,
+            views=views,
+            draft=draft is True,
+        ),
+        [],
+    )

@@ -1,0 +1,62 @@
+"""Where every page lives in the output, and how one page links to another.
+
+This is the one place that knows about file:// links: Chromium and Firefox
+show a folder listing (or nothing) for a link that ends in `/` when the site
+is opened from disk, so by default every link names its file, index.html
+included. With `links: pretty` (for web hosts) links drop the index.html.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from .model import Article
+
+HOME = "index.html"
+WARDS = "phuong/index.html"
+YEARS = "nam/index.html"
+CATEGORIES = "chuyen-muc/index.html"
+SEARCH = "tim-kiem/index.html"
+NOT_FOUND = "404.html"
+
+
+def paged(directory: str, number: int = 1) -> str:
+    """Page `number` of a list whose first page is directory/index.html."""
+    if number == 1:
+        return f"{directory}/index.html"
+    return f"{directory}/trang/{number}/index.html"
+
+
+def article(a: Article) -> str:
+    return f"phuong/{a.ward}/{a.year}/{a.slug}.html"
+
+
+def ward(slug: str, number: int = 1) -> str:
+    return paged(f"phuong/{slug}", number)
+
+
+def ward_year(slug: str, year: int, number: int = 1) -> str:
+    return paged(f"phuong/{slug}/{year}", number)
+
+
+def year(y: int, number: int = 1) -> str:
+    return paged(f"nam/{y}", number)
+
+
+def category(slug: str, number: int = 1) -> str:
+    return paged(f"chuyen-muc/{slug}", number)
+
+
+def relative(target: str, from_page: str, pretty: bool = False) -> str:
+    """The link from one output file to another, relative so it works from disk."""
+    link = posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    if pretty and (link == "index.html" or link.endswith("/index.html")):
+        link = link[: -len("index.html")] or "./"
+    return link
+
+
+def absolute(target: str, base_url: str, pretty: bool = False) -> str:
+    """The full URL of an output file on the host at base_url."""
+    if pretty and (target == "index.html" or target.endswith("/index.html")):
+        target = target[: -len("index.html")]
+    return base_url.rstrip("/") + "/" + target
