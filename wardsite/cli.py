@@ -1,0 +1,148 @@
+"""The command line: parse arguments, run the pipeline, print problems, exit 0, 1 or 2."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from . import build as pipeline
+from .config import Config, load_config
+from .errors import ContentError
+from .publish import refusal
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out; exit 2."""
+
+
+def _site_options(parser: argparse.ArgumentParser, output: bool = True) -> None:
+    parser.add_argument("--content", type=Path, help="the content folder (default: ./content)")
+    parser.add_argument("--config", type=Path, help="the site configuration (default: ./wardsite.yaml if present)")
+    if output:
+        parser.add_argument("--output", type=Path, help="where the site is written (default: ./site)")
+        parser.add_argument("--base-url", help="the address the site is published at, e.g. https://example.org/")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wardsite", description="Build a static site from a ward news archive.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+    _site_options(commands.add_parser("build", help="build the site from the content folder"))
+    _site_options(commands.add_parser("check", help="validate the content without writing anything"), output=False)
+    importer = commands.add_parser("import", help="turn raw scraped articles into content files")
+    importer.add_argument("raw", nargs="+", type=Path, metavar="RAW", help="raw article files (.txt) or folders of them")
+    importer.add_argument("--out", type=Path, required=True, help="the folder to write content files into")
+    importer.add_argument("--ward", help="the ward of articles that name none")
+    importer.add_argument("--content", type=Path, default=Path("content"), help="the content folder whose wards.yaml names the wards")
+    importer.add_argument("--force", action="store_true", help="overwrite files an editor has changed since they were imported")
+    return parser
+
+
+def settings(args) -> tuple[Config, list[ContentError]]:
+    """The configuration, with the command line's options over the file's."""
+    config, problems = load_config(args.config)
+    if args.config is not None and not args.config.is_file():
+        raise UsageError(f"the configuration file {args.config} does not exist")
+    overrides = {}
+    if args.content is not None:
+        overrides["content"] = str(args.content)
+    if getattr(args, "output", None) is not None:
+        overrides["output"] = str(args.output)
+    if getattr(args, "base_url", None) is not None:
+        overrides["base_url"] = args.base_url
+    return replace(config, **overrides), problems
+
+
+def report(problems, stream=sys.stderr) -> None:
+    for problem in problems:
+        print(problem, file=stream)
+
+
+def run_build(args) -> int:
+    config, problems = settings(args)
+    content, output = Path(config.content), Path(config.output)
+    if not content.is_dir():
+        raise UsageError(f"the content folder {content} does not exist; run from the project folder or give --content")
+    why = refusal(output, content, Path.cwd())
+    if why:
+        raise UsageError(why)
+    if problems:
+        report(problems)
+        return EXIT_CONTENT
+    outcome = pipeline.build(content, output, config, Path(config.templates))
+    report(outcome.problems)
+    if not outcome.ok:
+        print(f"{len(outcome.errors)} error(s); the site in {output}/ was left as it was.", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"Built {outcome.articles} articles, {outcome.pages} pages into {output}/ in {outcome.seconds:.2f} s; 0 errors.")
+    return EXIT_OK
+
+
+def run_check(args) -> int:
+    config, problems = settings(args)
+    content = Path(config.content)
+    if not content.is_dir():
+        raise UsageError(f"the content folder {content} does not exist; run from the project folder or give --content")
+    if problems:
+        report(problems)
+        return EXIT_CONTENT
+    outcome = pipeline.make_site(content, config, Path(config.templates))
+    report(outcome.problems)
+    if not outcome.ok:
+        print(f"{len(outcome.errors)} error(s) in {content}/.", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"Checked {outcome.articles} articles: no errors.")
+    return EXIT_OK
+
+
+def run_import(args) -> int:
+    from .importer import import_files
+    from .registry import load_registry
+
+    registry, problems = load_registry(args.content)
+    if problems:
+        report(problems)
+        return EXIT_CONTENT
+    raw = []
+    for path in args.raw:
+        if path.is_dir():
+            raw += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
+        elif path.exists():
+            raw.append(path)
+        else:
+            raise UsageError(f"{path} does not exist")
+    written, errors = import_files(raw, args.out, registry, ward=args.ward, force=args.force)
+    for error in errors:
+        print(f"{error.path}: {error.message}", file=sys.stderr)
+    print(f"Imported {len(written)} of {len(raw)} articles into {args.out}/.")
+    return EXIT_CONTENT if errors else EXIT_OK
+
+
+COMMANDS = {"build": run_build, "check": run_check, "import": run_import}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"wardsite {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("Stopped; the site was left as it was.", file=sys.stderr)
+        return EXIT_CONTENT
+    except Exception as exc:  # a bug in wardsite, not in the content: no traceback for an editor
+        if os.environ.get("WARDSITE_DEBUG"):
+            raise
+        print(f"wardsite {args.command}: internal error ({type(exc).__name__}: {exc}). Nothing was published. "
+              "Run again with WARDSITE_DEBUG=1 for details and report it.", file=sys.stderr)
+        return EXIT_CONTENT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

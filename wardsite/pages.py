@@ -1,0 +1,138 @@
+"""Planning the pages: which file shows what, decided before anything renders."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import urls
+from .archive import Archive
+from .config import Config
+from .errors import ContentError
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """One page of a long list and the paths of its sibling pages."""
+
+    number: int
+    paths: tuple[str, ...]  # every page of the list, first to last
+
+    @property
+    def count(self) -> int:
+        return len(self.paths)
+
+    @property
+    def previous(self) -> str | None:
+        return self.paths[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.paths[self.number] if self.number < self.count else None
+
+
+@dataclass(frozen=True)
+class Page:
+    dest: str  # path in the output, POSIX
+    template: str
+    context: dict = field(default_factory=dict)
+    sources: tuple[Path, ...] = ()  # the content files that make it, for error messages
+    title: str = ""
+    crumbs: tuple[tuple[str, str], ...] = ()  # (label, path) from the home page down
+
+
+def _paginated(dest_for, items, size, template, context, title, crumbs=()):
+    """The pages of a long list, size articles each; an empty list still gets its first page."""
+    chunks = [items[i : i + size] for i in range(0, len(items), size)] or [()]
+    paths = tuple(dest_for(n) for n in range(1, len(chunks) + 1))
+    for n, chunk in enumerate(chunks, start=1):
+        label = title if n == 1 else f"{title} (trang {n})"
+        context = {**context, "articles": chunk, "groups": _by_year(chunk), "pagination": Pagination(n, paths)}
+        yield Page(paths[n - 1], template, context, title=label, crumbs=crumbs)
+
+
+def _by_year(articles) -> list[tuple[int, tuple]]:
+    groups = defaultdict(list)
+    for a in articles:
+        groups[a.year].append(a)
+    return sorted(((year, tuple(group)) for year, group in groups.items()), reverse=True, key=lambda g: g[0])
+
+
+def plan(archive: Archive, config: Config) -> list[Page]:
+    """Every page of the site, in a stable order."""
+    size = config.page_size
+    home = ("Trang chủ", urls.HOME)
+    pages = [
+        Page(urls.HOME, "home.html", {"latest": archive.articles[: config.home_size]}, title=config.title),
+        Page(urls.WARDS, "wards.html", {}, title="Các phường", crumbs=(home,)),
+        Page(urls.YEARS, "years.html", {}, title="Các năm", crumbs=(home,)),
+        Page(urls.CATEGORIES, "categories.html", {}, title="Chuyên mục", crumbs=(home,)),
+        Page(urls.NOT_FOUND, "404.html", {}, title="Không tìm thấy trang"),
+        Page(urls.SEARCH, "search.html", {}, title="Tìm kiếm", crumbs=(home,)),
+    ]
+    wards_crumb = ("Các phường", urls.WARDS)
+    for ward in archive.wards:
+        in_ward = archive.by_ward.get(ward.slug, ())
+        ward_crumbs = (home, wards_crumb)
+        title = f"Phường {ward.name}" if ward.recorded else ward.name
+        pages += _paginated(lambda n, s=ward.slug: urls.ward(s, n), in_ward, size, "ward.html", {"ward": ward}, title, ward_crumbs)
+        for year in sorted({a.year for a in in_ward}, reverse=True):
+            pages += _paginated(
+                lambda n, s=ward.slug, y=year: urls.ward_year(s, y, n),
+                archive.by_ward_year[(ward.slug, year)],
+                size,
+                "ward_year.html",
+                {"ward": ward, "year": year},
+                f"{ward.name} — năm {year}",
+                (home, (ward.name, urls.ward(ward.slug))),
+            )
+    for year in archive.years:
+        pages += _paginated(lambda n, y=year: urls.year(y, n), archive.by_year[year], size, "year.html", {"year": year}, f"Năm {year}", (home, ("Các năm", urls.YEARS)))
+    for category in archive.categories:
+        pages += _paginated(
+            lambda n, s=category.slug: urls.category(s, n),
+            archive.by_category[category.slug],
+            size,
+            "category.html",
+            {"category": category},
+            category.name,
+            (home, ("Chuyên mục", urls.CATEGORIES)),
+        )
+    for article in archive.articles:
+        ward = archive.ward(article.ward)
+        newer, older = archive.neighbours(article)
+        pages.append(
+            Page(
+                urls.article(article),
+                "article.html",
+                {"article": article, "ward": ward, "newer": newer, "older": older},
+                sources=(article.path,),
+                title=article.title,
+                crumbs=(home, (ward.name, urls.ward(ward.slug)), (str(article.year), urls.ward_year(ward.slug, article.year))),
+            )
+        )
+    return pages
+
+
+def collisions(pages: list[Page], content_dir: Path) -> list[ContentError]:
+    """An error for each content file whose page lands where another page does."""
+    by_dest = defaultdict(list)
+    for page in pages:
+        by_dest[page.dest].append(page)
+    errors = []
+    for dest, same in by_dest.items():
+        if len(same) < 2:
+            continue
+        files = sorted({str(content_dir / s) for p in same for s in p.sources})
+        for page in same:
+            for source in page.sources:
+                others = [f for f in files if f != str(content_dir / source)] or ["a page of the site itself"]
+                errors.append(
+                    ContentError(
+                        content_dir / source,
+                        None,
+                        f"this article would be written to {dest}, as would {', '.join(others)}; give one of them a different `slug:`",
+                    )
+                )
+    return sorted(errors, key=str)

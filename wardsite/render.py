@@ -1,0 +1,108 @@
+"""Rendering planned pages with Jinja2: pure, {output path: bytes} out."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, pass_context
+
+from . import urls
+from .archive import Archive
+from .config import Config
+from .pages import Page
+
+THEME_STATIC = "theme/static"
+
+
+def date_vi(moment: datetime) -> str:
+    """`Thứ Năm, ngày 13 tháng 5 năm 2021`."""
+    return format_date(moment, "EEEE, 'ngày' d MMMM 'năm' y", locale="vi")
+
+
+def datetime_vi(moment: datetime, has_time: bool = True) -> str:
+    """`Thứ Năm, ngày 13 tháng 5 năm 2021, 14:48`, as the article page shows it."""
+    return date_vi(moment) + (format_datetime(moment, ", HH:mm", locale="vi", tzinfo=moment.tzinfo) if has_time else "")
+
+
+def date_short(moment: datetime) -> str:
+    """`13/05/2021`, the ward sites' own style in lists."""
+    return moment.strftime("%d/%m/%Y")
+
+
+def number_vi(n: int) -> str:
+    """`1.234.567`."""
+    return format_decimal(n, locale="vi")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The templates folder of the project (may be absent) over the package's default theme."""
+
+    templates_dir: Path | None = None
+
+    def environment(self) -> Environment:
+        loaders = [FileSystemLoader(str(self.templates_dir))] if self.templates_dir and self.templates_dir.is_dir() else []
+        loaders.append(PackageLoader("wardsite", "theme/templates"))
+        env = Environment(
+            loader=ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.filters.update(date_vi=date_vi, datetime_vi=datetime_vi, date_short=date_short, number_vi=number_vi)
+        return env
+
+    def static_files(self) -> dict[str, bytes]:
+        """The theme's CSS and scripts by file name, a project's static/ overriding by name."""
+        files = {}
+        for entry in resources.files("wardsite").joinpath(THEME_STATIC).iterdir():
+            if entry.is_file():
+                files[entry.name] = entry.read_bytes()
+        own = self.templates_dir / "static" if self.templates_dir else None
+        if own and own.is_dir():
+            for path in sorted(own.iterdir()):
+                if path.is_file():
+                    files[path.name] = path.read_bytes()
+        return files
+
+
+def hashed_assets(static: dict[str, bytes]) -> dict[str, str]:
+    """Output path of each static file, a content hash in its name so hosts can cache it forever."""
+    paths = {}
+    for name, data in sorted(static.items()):
+        stem, dot, ext = name.rpartition(".")
+        digest = hashlib.sha256(data).hexdigest()[:10]
+        paths[name] = f"static/{stem}.{digest}.{ext}" if dot else f"static/{name}.{digest}"
+    return paths
+
+
+def render(pages: list[Page], archive: Archive, config: Config, theme: Theme) -> dict[str, bytes]:
+    """Every page and static file of the site, as bytes by output path."""
+    env = theme.environment()
+    static = theme.static_files()
+    assets = hashed_assets(static)
+    pretty = config.links == "pretty"
+
+    @pass_context
+    def href(ctx, target: str) -> str:
+        return urls.relative(target, ctx["page"].dest, pretty)
+
+    @pass_context
+    def asset(ctx, name: str) -> str:
+        return urls.relative(assets[name], ctx["page"].dest)
+
+    env.globals.update(site=config, archive=archive, urls=urls, href=href, asset=asset)
+    files = {assets[name]: data for name, data in static.items()}
+    templates = {}
+    for page in pages:
+        template = templates.get(page.template) or templates.setdefault(page.template, env.get_template(page.template))
+        files[page.dest] = template.render(page=page, **page.context).encode("utf-8")
+    return files
