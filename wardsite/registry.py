@@ -130,10 +130,11 @@ def parse_registry(text: str, path: Path) -> tuple[Registry, list[ContentError]]
             note=squash_spaces(str(entry.get("note") or "")),
             recorded=entry.get("recorded", True) is not False,
         )
-        for key in {identity_key(s) for s in ward.spellings} | {ward.slug}:
-            if key in seen and seen[key] != name:
-                errors.append(ContentError(path, line, f"{name} and {seen[key]} share the spelling or slug `{key}`; give each ward its own"))
-            seen[key] = name
+        keys = sorted({identity_key(s) for s in ward.spellings} | {ward.slug})
+        clash = next((key for key in keys if key in seen), None)
+        if clash:
+            errors.append(ContentError(path, line, f"{name} and {seen[clash]} share the spelling or slug `{clash}`; give each ward its own"))
+        seen.update({key: name for key in keys})
         wards.append(ward)
     return Registry(wards=tuple(wards), open=False, path=path), errors
 

@@ -1,0 +1,138 @@
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from wardsite.content import BodyRenderer, decode, parse_article, split
+from wardsite.registry import parse_registry
+
+from conftest import WARDS_YAML, article
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+REGISTRY, _ = parse_registry(WARDS_YAML, Path("wards.yaml"))
+RENDER = BodyRenderer()
+
+
+def load(text, registry=REGISTRY):
+    return parse_article(Path("duc-giang/2021/bai.md"), text, registry, TZ, RENDER)
+
+
+def messages(text):
+    article_, errors = load(text)
+    assert article_ is None
+    return [(e.line, e.message) for e in errors]
+
+
+def test_a_valid_article_loads_with_all_its_fields():
+    text = article(extra="tasks:\n  - text: Tuyên truyền\n    assignee: MTTQ\n  - Giám sát\nsource: VPĐU\nviews: 256\n", body="Đoạn một.\n\n- Một\n- Hai\n")
+    a, errors = load(text)
+    assert errors == []
+    assert a.title == "Giao ban tháng 5" and a.ward == "duc-giang" and a.ward_name == "Đức Giang"
+    assert a.date.isoformat() == "2021-05-13T14:48:00+07:00" and a.has_time
+    assert a.category.slug == "cong-tac-dang"
+    assert [(t.text, t.assignee) for t in a.tasks] == [("Tuyên truyền", "MTTQ"), ("Giám sát", None)]
+    assert a.source == "VPĐU" and a.views == 256
+    assert "<li>Một</li>" in a.body_html and a.summary == "Đoạn một."
+
+
+def test_a_date_without_time_is_midnight_in_vietnam():
+    a, _ = load(article(date="2021-05-13"))
+    assert a.date.isoformat() == "2021-05-13T00:00:00+07:00" and not a.has_time
+
+
+def test_a_date_in_another_offset_is_shown_in_vietnam_time():
+    a, _ = load(article(date="2021-05-13T07:48:00Z"))
+    assert a.date.isoformat() == "2021-05-13T14:48:00+07:00"
+
+
+def test_an_impossible_date_says_so_on_its_line():
+    assert messages(article(date="2021-02-31")) == [(3, "the date 2021-02-31 does not exist; write the date as YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2021-05-13 14:48")]
+
+
+def test_a_ward_spelled_with_the_new_tone_mark_is_the_registry_ward():
+    a, _ = load(article(ward="Ngọc Thuỵ"))
+    assert a.ward == "ngoc-thuy" and a.ward_name == "Ngọc Thụy"
+
+
+def test_an_unknown_ward_suggests_the_nearest_name():
+    [(line, message)] = messages(article(ward="Đức Gianq"))
+    assert line == 4 and "unknown ward `Đức Gianq`" in message and "Đức Giang" in message
+
+
+def test_every_problem_of_a_file_is_reported_at_once():
+    text = "---\ntitle: [1, 2]\ndate: hôm qua\nward: Nowhere\ntasks: một việc\nextra: 1\n---\nbody\n"
+    found = messages(text)
+    lines = sorted(line for line, _ in found)
+    assert lines == [2, 2, 3, 4, 5, 6]
+    assert any("`category:` is missing" in m for _, m in found)
+    assert any("unknown key `extra`" in m for _, m in found)
+    assert any("`tasks` must be a list" in m for _, m in found)
+
+
+def test_unparsable_yaml_gives_the_line_of_the_problem():
+    [(line, message)] = messages("---\ntitle: a\ndate: 2021-01-01\nward: 'Đức Giang\ncategory: x\n---\n")
+    assert line >= 4 and "YAML is not valid" in message
+
+
+def test_a_missing_closing_fence_is_explained():
+    [(line, message)] = messages("---\ntitle: a\n")
+    assert line == 1 and "did you forget the `---`" in message
+
+
+def test_a_file_without_front_matter_is_explained():
+    [(line, message)] = messages("Chỉ có nội dung.\n")
+    assert "must start with a front matter block" in message
+
+
+def test_front_matter_that_is_a_list_is_an_error_not_a_crash():
+    [(line, message)] = messages("---\n- a\n- b\n---\n")
+    assert "key: value" in message
+
+
+def test_a_bad_task_item_points_at_its_line():
+    text = article(extra="tasks:\n  - Một\n  - {text: Hai, owner: MTTQ}\n")
+    [(line, message)] = messages(text)
+    assert line == 8 and "owner" in message
+
+
+def test_yaml_aliases_are_refused():
+    text = article(extra="tasks: &a [x, *a]\n".replace("*a", "b"))
+    assert load(text)[1] == []
+    bomb = "---\na: &a [x, x]\nb: &b [*a, *a]\ntitle: t\n---\n"
+    [(_, message)] = messages(bomb)
+    assert "anchors and aliases" in message
+
+
+def test_raw_html_is_sanitised_by_default():
+    a, _ = load(article(body='Hi <script>alert(1)</script><a href="javascript:alert(2)" onclick="x()">link</a><iframe src="x"></iframe>'))
+    assert "<script" not in a.body_html and "javascript:" not in a.body_html
+    assert "onclick" not in a.body_html and "<iframe" not in a.body_html
+
+
+def test_trusted_html_keeps_raw_html():
+    a, _ = parse_article(Path("a.md"), article(body='<div class="x">kept</div>'), REGISTRY, TZ, BodyRenderer(trusted_html=True))
+    assert '<div class="x">kept</div>' in a.body_html
+
+
+@pytest.mark.parametrize("raw, message", [
+    (b"", "empty"),
+    (b"  \n", "empty"),
+    (b"\x00\x01binary", "not a text file"),
+    ("---\ntitle: Đức\n".encode("cp1258", errors="replace") + b"\xff", "not UTF-8"),
+])
+def test_unreadable_bytes_are_explained(raw, message):
+    with pytest.raises(ValueError, match=message):
+        decode(raw)
+
+
+def test_bom_crlf_and_nfd_are_read_as_plain_nfc_text():
+    import unicodedata
+
+    raw = "\ufeff---\r\ntitle: Đức Giang\r\n---\r\n".encode("utf-8")
+    text = decode(unicodedata.normalize("NFD", raw.decode("utf-8")).encode("utf-8"))
+    assert text == "---\ntitle: Đức Giang\n---\n"
+
+
+def test_split_reports_where_the_body_starts():
+    parts = split("---\na: 1\nb: 2\n---\nbody\n")
+    assert parts.front_matter == "a: 1\nb: 2\n" and parts.body == "body\n" and parts.body_line == 5

@@ -1,0 +1,46 @@
+from wardsite.text import fold, identity_key, sentence_case, slugify, sort_key, vi_sorted
+
+
+def test_a_slug_turns_d_with_stroke_into_d():
+    assert slugify("Đức Giang") == "duc-giang"
+    assert slugify("phường Ngọc Thụy") == "phuong-ngoc-thuy"
+
+
+def test_a_slug_is_cut_at_a_word_boundary():
+    slug = slugify("Ban Thường vụ Đảng ủy phường Ngọc Thụy làm việc với Mặt trận Tổ quốc và các đoàn thể chính trị - xã hội")
+    assert len(slug) <= 80 and not slug.endswith("-")
+    assert slug.startswith("ban-thuong-vu-dang-uy-phuong-ngoc-thuy")
+
+
+def test_a_ward_spelled_with_the_new_tone_mark_is_the_same_ward():
+    assert "Thụy" != "Thuỵ"
+    assert identity_key("Ngọc Thụy") == identity_key("Ngọc Thuỵ") == identity_key("NGỌC  THUỴ")
+
+
+def test_decomposed_text_has_the_same_identity_as_composed_text():
+    import unicodedata
+
+    assert identity_key(unicodedata.normalize("NFD", "Đức Giang")) == identity_key("Đức Giang")
+
+
+def test_different_tones_are_different_names():
+    assert identity_key("Đức") != identity_key("Đực")
+
+
+def test_folding_drops_every_mark_and_d_with_stroke():
+    assert fold("Đức Giang") == fold("DUC GIANG") == "duc giang"
+    assert fold("Cựu chiến binh") == "cuu chien binh"
+
+
+def test_sentence_case_keeps_vietnamese_letters():
+    assert sentence_case("CÔNG TÁC ĐẢNG") == "Công tác đảng"
+    assert sentence_case("tin mới nhất") == "Tin mới nhất"
+
+
+def test_vietnamese_order_puts_letters_with_marks_after_their_base():
+    names = ["Đức Giang", "Dương Nội", "An Bình", "Ân Thi", "Ăn Uống", "Bồ Đề", "Em"]
+    assert vi_sorted(names) == ["An Bình", "Ăn Uống", "Ân Thi", "Bồ Đề", "Dương Nội", "Đức Giang", "Em"]
+
+
+def test_tone_is_second_to_the_letters():
+    assert sort_key("ma") < sort_key("mà") < sort_key("mả") < sort_key("mã") < sort_key("má") < sort_key("mạ") < sort_key("mac")
