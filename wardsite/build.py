@@ -10,6 +10,7 @@ from .archive import Archive, assemble
 from .config import Config
 from .content import MAX_ARTICLE_BYTES, BodyRenderer, decode, parse_article
 from .errors import ContentError, only_errors
+from .feeds import for_hosts
 from .model import Article
 from .pages import collisions, plan
 from .publish import publish
@@ -90,6 +91,7 @@ def make_site(content_dir: Path, config: Config, templates_dir: Path | None) -> 
     if only_errors(problems):
         return Outcome(tuple(problems), len(articles), 0, {}, time.perf_counter() - started)
     files = render(pages, archive, config, Theme(templates_dir))
+    files.update(for_hosts(archive, config, list(files)))
     return Outcome(tuple(problems), len(articles), len(pages), files, time.perf_counter() - started)
 
 

@@ -91,13 +91,19 @@ def render(pages: list[Page], archive: Archive, config: Config, theme: Theme) ->
     assets = hashed_assets(static)
     pretty = config.links == "pretty"
 
+    def link(target: str, page) -> str:
+        # A host serves 404.html at any depth, so relative links from it would break.
+        if page.dest == urls.NOT_FOUND and config.base_url:
+            return urls.absolute(target, config.base_url, pretty)
+        return urls.relative(target, page.dest, pretty)
+
     @pass_context
     def href(ctx, target: str) -> str:
-        return urls.relative(target, ctx["page"].dest, pretty)
+        return link(target, ctx["page"])
 
     @pass_context
     def asset(ctx, name: str) -> str:
-        return urls.relative(assets[name], ctx["page"].dest)
+        return link(assets[name], ctx["page"])
 
     env.globals.update(site=config, archive=archive, urls=urls, href=href, asset=asset)
     files = {assets[name]: data for name, data in static.items()}

@@ -17,7 +17,11 @@ WARDS = "phuong/index.html"
 YEARS = "nam/index.html"
 CATEGORIES = "chuyen-muc/index.html"
 SEARCH = "tim-kiem/index.html"
+SEARCH_DATA = "tim-kiem/chi-muc"  # the search index's script files (wardsite.search)
+SEARCH_CORE = f"{SEARCH_DATA}/core.js"
 NOT_FOUND = "404.html"
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
 
 
 def paged(directory: str, number: int = 1) -> str:
@@ -45,6 +49,14 @@ def year(y: int, number: int = 1) -> str:
 
 def category(slug: str, number: int = 1) -> str:
     return paged(f"chuyen-muc/{slug}", number)
+
+
+def ward_feed(slug: str) -> str:
+    return f"phuong/{slug}/feed.xml"
+
+
+def category_feed(slug: str) -> str:
+    return f"chuyen-muc/{slug}/feed.xml"
 
 
 def relative(target: str, from_page: str, pretty: bool = False) -> str:

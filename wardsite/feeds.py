@@ -1,0 +1,109 @@
+"""Atom feeds, the sitemap and robots.txt: what hosts and feed readers read."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+from xml.etree import ElementTree as ET
+
+from . import urls
+from .archive import Archive
+from .config import Config
+from .model import Article
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+FEED_SIZE = 50
+_EPOCH = datetime(2003, 11, 6, tzinfo=timezone.utc)  # an empty feed's updated date: stable, not the build's
+
+
+def _link(target: str, feed_path: str, config: Config) -> str:
+    """Absolute with a base URL; otherwise relative to the feed, which Atom allows."""
+    pretty = config.links == "pretty"
+    if config.base_url:
+        return urls.absolute(target, config.base_url, pretty)
+    return urls.relative(target, feed_path, pretty)
+
+
+def entry_id(article: Article, config: Config) -> str:
+    """A tag: URI that stays the same when the site moves host or changes its link style."""
+    authority = urlsplit(config.base_url).hostname or "wardsite.invalid"
+    return f"tag:{authority},{article.date:%Y-%m-%d}:{article.ward}/{article.year}/{article.slug}"
+
+
+def _text(parent, tag: str, text: str, **attrs) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrs)
+    element.text = text
+    return element
+
+
+def atom(feed_path: str, title: str, page_path: str, articles, archive: Archive, config: Config) -> bytes:
+    """An Atom feed of the newest articles; HTML content is escaped by the XML writer."""
+    newest = articles[:FEED_SIZE]
+    # Plain tag names and an xmlns attribute: ElementTree's namespace support
+    # would prefix every element (ns0:) or refuse unqualified attributes.
+    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "vi"})
+    _text(feed, "title", title)
+    _text(feed, "subtitle", config.description)
+    authority = urlsplit(config.base_url).hostname or "wardsite.invalid"
+    _text(feed, "id", f"tag:{authority},2003:{feed_path}")
+    _text(feed, "updated", (newest[0].date if newest else _EPOCH).isoformat())
+    ET.SubElement(feed, "link", {"rel": "self", "href": _link(feed_path, feed_path, config)})
+    ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": _link(page_path, feed_path, config)})
+    author = ET.SubElement(feed, "author")
+    _text(author, "name", config.title)
+    for article in newest:
+        entry = ET.SubElement(feed, "entry")
+        _text(entry, "title", article.title)
+        _text(entry, "id", entry_id(article, config))
+        _text(entry, "updated", article.date.isoformat())
+        _text(entry, "published", article.date.isoformat())
+        ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": _link(urls.article(article), feed_path, config)})
+        ET.SubElement(entry, "category", {"term": article.category.slug, "label": article.category.name})
+        _text(entry, "summary", article.summary)
+        _text(entry, "content", article.body_html, type="html")
+        if article.source:
+            source = ET.SubElement(entry, "author")
+            _text(source, "name", article.source)
+    ET.indent(feed)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"
+
+
+def feeds(archive: Archive, config: Config) -> dict[str, bytes]:
+    """The whole archive's feed and one per ward and per category."""
+    files = {urls.FEED: atom(urls.FEED, config.title, urls.HOME, archive.articles, archive, config)}
+    for ward in archive.wards:
+        path = urls.ward_feed(ward.slug)
+        files[path] = atom(path, f"{ward.name} · {config.title}", urls.ward(ward.slug), archive.by_ward[ward.slug], archive, config)
+    for category in archive.categories:
+        path = urls.category_feed(category.slug)
+        files[path] = atom(path, f"{category.name} · {config.title}", urls.category(category.slug), archive.by_category[category.slug], archive, config)
+    return files
+
+
+def sitemap(page_paths, config: Config) -> bytes:
+    """Every page once; absolute URLs from base_url (relative ones without it, which crawlers ignore)."""
+    pretty = config.links == "pretty"
+    root = ET.Element("urlset", {"xmlns": SITEMAP})
+    for path in sorted(page_paths):
+        url = ET.SubElement(root, "url")
+        loc = ET.SubElement(url, "loc")
+        loc.text = urls.absolute(path, config.base_url, pretty) if config.base_url else path
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+
+
+def robots(config: Config) -> bytes:
+    lines = ["User-agent: *", "Allow: /"]
+    if config.base_url:
+        lines.append(f"Sitemap: {urls.absolute('sitemap.xml', config.base_url)}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def for_hosts(archive: Archive, config: Config, page_paths) -> dict[str, bytes]:
+    """Feeds, sitemap.xml and robots.txt."""
+    files = feeds(archive, config)
+    files[urls.SITEMAP] = sitemap([p for p in page_paths if p.endswith(".html") and p != urls.NOT_FOUND], config)
+    files["robots.txt"] = robots(config)
+    return files
+
