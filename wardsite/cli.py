@@ -26,6 +26,8 @@ def _site_options(parser: argparse.ArgumentParser, output: bool = True) -> None:
     if output:
         parser.add_argument("--output", type=Path, help="where the site is written (default: ./site)")
         parser.add_argument("--base-url", help="the address the site is published at, e.g. https://example.org/")
+    parser.add_argument("--drafts", action="store_true", default=None, help="include articles marked draft: true")
+    parser.add_argument("--future", action="store_true", default=None, help="include articles dated in the future")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -40,6 +42,11 @@ def make_parser() -> argparse.ArgumentParser:
     importer.add_argument("--ward", help="the ward of articles that name none")
     importer.add_argument("--content", type=Path, default=Path("content"), help="the content folder whose wards.yaml names the wards")
     importer.add_argument("--force", action="store_true", help="overwrite files an editor has changed since they were imported")
+    new = commands.add_parser("new", help="create a ready-to-fill article in the content folder")
+    new.add_argument("--title", required=True, help="the headline, e.g. 'Giao ban tháng 5/2021'")
+    new.add_argument("--ward", required=True, help="the ward, any spelling wards.yaml knows")
+    new.add_argument("--category", required=True, help="e.g. 'Công tác đảng'")
+    new.add_argument("--content", type=Path, default=Path("content"), help="the content folder (default: ./content)")
     return parser
 
 
@@ -60,6 +67,9 @@ def settings(args) -> tuple[Config, list[ContentError]]:
 
 def report(problems, stream=sys.stderr) -> None:
     for problem in problems:
+    for flag in ("drafts", "future"):
+        if getattr(args, flag, None):
+            overrides[flag] = True
         print(problem, file=stream)
 
 
@@ -123,7 +133,34 @@ def run_import(args) -> int:
     return EXIT_CONTENT if errors else EXIT_OK
 
 
-COMMANDS = {"build": run_build, "check": run_check, "import": run_import}
+def run_new(args) -> int:
+    from .registry import load_registry
+    from .scaffold import ScaffoldError, new_article, now_in_vietnam
+
+    if not args.content.is_dir():
+        raise UsageError(f"the content folder {args.content} does not exist; run from the project folder or give --content")
+    registry, problems = load_registry(args.content)
+    if problems:
+        report(problems)
+        return EXIT_CONTENT
+    try:
+        made = new_article(args.title, args.ward, args.category, now_in_vietnam(), registry)
+    except ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    target = args.content.joinpath(*made.path.parts)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(target, "x", encoding="utf-8", newline="\n") as file:  # "x": never overwrite an article
+            file.write(made.text)
+    except FileExistsError:
+        print(f"{target}: an article with this title already exists in this ward and year; "
+              "open it, or give the new one a different --title", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"Created {target}; write the article, then run `wardsite check`.")
+    return EXIT_OK
+
+
+COMMANDS = {"build": run_build, "check": run_check, "import": run_import, "new": run_new}
 
 
 def main(argv: list[str] | None = None) -> int:
