@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .archive import Archive, assemble
+from .assets import check_refs
 from .config import Config
 from .content import MAX_ARTICLE_BYTES, BodyRenderer, decode, parse_article
 from .errors import ContentError, only_errors
@@ -79,19 +81,28 @@ def load_all(content_dir: Path, sources: list[Path], registry: Registry, config:
     return articles, problems
 
 
+def published(articles, config: Config, now: datetime) -> list[Article]:
+    """The articles a reader sees: drafts and future-dated ones only when asked for."""
+    return [a for a in articles if (config.drafts or not a.draft) and (config.future or a.date <= now)]
+
+
 def make_site(content_dir: Path, config: Config, templates_dir: Path | None) -> Outcome:
     """Everything the site would hold, or the problems that stop it; writes nothing."""
     started = time.perf_counter()
     registry, problems = load_registry(content_dir)
     articles, found = load_all(content_dir, discover(content_dir), registry, config)
     problems += found
+    assets, found = check_refs(articles, content_dir)
+    problems += found
+    articles = published(articles, config, datetime.now(config.tz))
     archive: Archive = assemble(articles, registry)
-    pages = plan(archive, config)
+    pages = plan(archive, config, assets)
     problems += collisions(pages, content_dir)
     if only_errors(problems):
         return Outcome(tuple(problems), len(articles), 0, {}, time.perf_counter() - started)
     files = render(pages, archive, config, Theme(templates_dir))
     files.update(for_hosts(archive, config, list(files)))
+    files.update({asset.dest: content_dir.joinpath(*asset.source.parts).read_bytes() for asset in assets.values()})
     return Outcome(tuple(problems), len(articles), len(pages), files, time.perf_counter() - started)
 
 

@@ -62,14 +62,14 @@ def settings(args) -> tuple[Config, list[ContentError]]:
         overrides["output"] = str(args.output)
     if getattr(args, "base_url", None) is not None:
         overrides["base_url"] = args.base_url
+    for flag in ("drafts", "future"):
+        if getattr(args, flag, None):
+            overrides[flag] = True
     return replace(config, **overrides), problems
 
 
 def report(problems, stream=sys.stderr) -> None:
     for problem in problems:
-    for flag in ("drafts", "future"):
-        if getattr(args, flag, None):
-            overrides[flag] = True
         print(problem, file=stream)
 
 

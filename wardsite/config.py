@@ -26,6 +26,8 @@ class Config:
     timezone: str = "Asia/Ho_Chi_Minh"
     links: str = "files"  # "files" works from disk; "pretty" drops index.html for hosts
     trusted_html: bool = False  # keep raw HTML in Markdown as written
+    drafts: bool = False  # include articles marked `draft: true`
+    future: bool = False  # include articles dated after the build
 
     @property
     def tz(self) -> tzinfo:

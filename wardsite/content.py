@@ -12,6 +12,7 @@ import frontmatter
 import markdown
 import nh3
 
+from .assets import local_refs
 from .errors import ContentError
 from .model import Article, Category, Task
 from .registry import Registry
@@ -113,7 +114,7 @@ def _tasks(value, doc: YamlDoc):
     for i, item in enumerate(value):
         line = doc.line_of("tasks", i)
         if isinstance(item, str) and item.strip():
-            tasks.append(Task(squash_spaces(item)))
+            tasks.append(Task(squash_spaces(item), line=line))
         elif isinstance(item, dict) and isinstance(item.get("text"), str) and item["text"].strip():
             extra = set(item) - {"text", "assignee"}
             assignee = item.get("assignee")
@@ -122,7 +123,7 @@ def _tasks(value, doc: YamlDoc):
             elif assignee is not None and not (isinstance(assignee, str) and assignee.strip()):
                 problems.append((line, "a task's `assignee:` must be the name of an organisation"))
             else:
-                tasks.append(Task(squash_spaces(item["text"]), squash_spaces(assignee) if assignee else None))
+                tasks.append(Task(squash_spaces(item["text"]), squash_spaces(assignee) if assignee else None, line=line))
         else:
             problems.append((line, "each task is a line of text, or `text:` with an optional `assignee:`"))
     return tuple(tasks), problems
@@ -254,6 +255,7 @@ def parse_article(
             source=source,
             views=views,
             draft=draft is True,
+            refs=local_refs(parts.body, body_html, parts.body_line),
         ),
         [],
     )

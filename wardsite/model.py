@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -11,6 +11,15 @@ from pathlib import Path
 class Task:
     text: str
     assignee: str | None = None
+    line: int | None = field(default=None, compare=False)  # where it is written, for messages
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A relative link in an article's body and the line it is written on."""
+
+    target: str  # as written, e.g. "../2020/bai.md#ket-luan" or "anh/hoi-nghi.jpg"
+    line: int
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,7 @@ class Article:
     source: str | None = None
     views: int | None = None
     draft: bool = False
+    refs: tuple[Ref, ...] = ()  # links to other articles, images and attachments
 
     @property
     def year(self) -> int:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import urls
 from .archive import Archive
+from .assets import resolve_body
 from .config import Config
 from .errors import ContentError
 
@@ -59,9 +60,12 @@ def _by_year(articles) -> list[tuple[int, tuple]]:
     return sorted(((year, tuple(group)) for year, group in groups.items()), reverse=True, key=lambda g: g[0])
 
 
-def plan(archive: Archive, config: Config) -> list[Page]:
+def plan(archive: Archive, config: Config, assets: dict | None = None) -> list[Page]:
     """Every page of the site, in a stable order."""
     size = config.page_size
+    assets = assets or {}
+    pretty = config.links == "pretty"
+    pages_by_source = {PurePosixPath(a.path.as_posix()): urls.article(a) for a in archive.articles}
     home = ("Trang chủ", urls.HOME)
     pages = [
         Page(urls.HOME, "home.html", {"latest": archive.articles[: config.home_size]}, title=config.title),
@@ -102,11 +106,13 @@ def plan(archive: Archive, config: Config) -> list[Page]:
     for article in archive.articles:
         ward = archive.ward(article.ward)
         newer, older = archive.neighbours(article)
+        dest = urls.article(article)
+        body = resolve_body(article, dest, pages_by_source, assets, lambda target, src: urls.relative(target, src, pretty))
         pages.append(
             Page(
-                urls.article(article),
+                dest,
                 "article.html",
-                {"article": article, "ward": ward, "newer": newer, "older": older},
+                {"article": article, "body": body, "ward": ward, "newer": newer, "older": older},
                 sources=(article.path,),
                 title=article.title,
                 crumbs=(home, (ward.name, urls.ward(ward.slug)), (str(article.year), urls.ward_year(ward.slug, article.year))),
