@@ -14,10 +14,13 @@ from .content import MAX_ARTICLE_BYTES, BodyRenderer, decode, parse_article
 from .errors import ContentError, only_errors
 from .feeds import for_hosts
 from .model import Article
+from .opendata import open_data
+from .organisations import load_organisations
 from .pages import collisions, plan
 from .publish import publish
 from .registry import Registry, load_registry
 from .render import Theme, render
+from .tasks import assign_tasks, task_pages, unknown_assignees
 
 
 @dataclass(frozen=True)
@@ -90,17 +93,22 @@ def make_site(content_dir: Path, config: Config, templates_dir: Path | None) -> 
     """Everything the site would hold, or the problems that stop it; writes nothing."""
     started = time.perf_counter()
     registry, problems = load_registry(content_dir)
+    organisations, found = load_organisations(content_dir)
+    problems += found
     articles, found = load_all(content_dir, discover(content_dir), registry, config)
     problems += found
     assets, found = check_refs(articles, content_dir)
     problems += found
     articles = published(articles, config, datetime.now(config.tz))
     archive: Archive = assemble(articles, registry)
-    pages = plan(archive, config, assets)
+    taskbook = assign_tasks(archive, organisations)
+    problems += unknown_assignees(taskbook, organisations, content_dir)
+    pages = plan(archive, config, assets) + task_pages(archive, taskbook, config)
     problems += collisions(pages, content_dir)
     if only_errors(problems):
         return Outcome(tuple(problems), len(articles), 0, {}, time.perf_counter() - started)
-    files = render(pages, archive, config, Theme(templates_dir))
+    files = render(pages, archive, config, Theme(templates_dir), taskbook)
+    files.update(open_data(archive, config, organisations))
     files.update(for_hosts(archive, config, list(files)))
     files.update({asset.dest: content_dir.joinpath(*asset.source.parts).read_bytes() for asset in assets.values()})
     return Outcome(tuple(problems), len(articles), len(pages), files, time.perf_counter() - started)

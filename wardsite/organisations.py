@@ -34,6 +34,7 @@ from .yamltext import parse_yaml
 ORGANISATIONS_FILE = "organisations.yaml"
 KEYS = ("name", "short", "slug", "aliases", "note")
 MAX_WARD_WORDS = 4
+UNASSIGNED_SLUG = "khong-ghi-to-chuc"
 
 # Punctuation that does not change which organisation is meant:
 # `chính trị - xã hội` and `chính trị xã hội`, `MTTQ phường:` and `MTTQ phường`.
@@ -63,13 +64,18 @@ class Organisation:
         return (self.name, *((self.short,) if self.short else ()), *self.aliases)
 
     @property
+    def as_written(self) -> bool:
+        """An assignee the registry does not know, kept as the article wrote it."""
+        return not self.registered and self.slug != UNASSIGNED_SLUG
+
+    @property
     def label(self) -> str:
         """The shortest sensible name, for table rows and chart bars."""
         return self.short or self.name
 
 
 # Where the tasks that name no organisation are filed.
-UNASSIGNED = Organisation(name="Không ghi tổ chức", slug="khong-ghi-to-chuc", registered=False,
+UNASSIGNED = Organisation(name="Không ghi tổ chức", slug=UNASSIGNED_SLUG, registered=False,
                           note="Nhiệm vụ mà bài viết không ghi tổ chức được giao.")
 
 

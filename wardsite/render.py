@@ -15,7 +15,9 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from . import urls
 from .archive import Archive
 from .config import Config
+from .organisations import Organisations
 from .pages import Page
+from .tasks import TaskBook, assign_tasks
 
 THEME_STATIC = "theme/static"
 
@@ -84,8 +86,9 @@ def hashed_assets(static: dict[str, bytes]) -> dict[str, str]:
     return paths
 
 
-def render(pages: list[Page], archive: Archive, config: Config, theme: Theme) -> dict[str, bytes]:
+def render(pages: list[Page], archive: Archive, config: Config, theme: Theme, taskbook: TaskBook | None = None) -> dict[str, bytes]:
     """Every page and static file of the site, as bytes by output path."""
+    taskbook = taskbook if taskbook is not None else assign_tasks(archive, Organisations())
     env = theme.environment()
     static = theme.static_files()
     assets = hashed_assets(static)
@@ -105,7 +108,7 @@ def render(pages: list[Page], archive: Archive, config: Config, theme: Theme) ->
     def asset(ctx, name: str) -> str:
         return link(assets[name], ctx["page"])
 
-    env.globals.update(site=config, archive=archive, urls=urls, href=href, asset=asset)
+    env.globals.update(site=config, archive=archive, urls=urls, href=href, asset=asset, taskbook=taskbook)
     files = {assets[name]: data for name, data in static.items()}
     templates = {}
     for page in pages:

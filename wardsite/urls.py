@@ -22,6 +22,10 @@ SEARCH_CORE = f"{SEARCH_DATA}/core.js"
 NOT_FOUND = "404.html"
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
+TASKS = "nhiem-vu/index.html"
+ARTICLES_JSON = "data/articles.json"  # the open data (wardsite.opendata)
+ARTICLES_SCHEMA = "data/articles.schema.json"
+TASKS_CSV = "data/tasks.csv"
 
 
 def paged(directory: str, number: int = 1) -> str:
@@ -57,6 +61,22 @@ def ward_feed(slug: str) -> str:
 
 def category_feed(slug: str) -> str:
     return f"chuyen-muc/{slug}/feed.xml"
+
+
+def organisation(slug: str, number: int = 1) -> str:
+    """The tasks given to one organisation."""
+    return paged(f"nhiem-vu/to-chuc/{slug}", number)
+
+
+def ward_year_tasks(slug: str, year: int, number: int = 1) -> str:
+    # A folder of its own, not phuong/<ward>/<year>/nhiem-vu.html, so that no
+    # article (phuong/<ward>/<year>/<slug>.html) can ever land on it.
+    return paged(f"phuong/{slug}/{year}/nhiem-vu", number)
+
+
+def task(a: Article, number: int) -> str:
+    """The number-th task (from 1) in its article's page."""
+    return f"{article(a)}#nhiem-vu-{number}"
 
 
 def relative(target: str, from_page: str, pretty: bool = False) -> str:

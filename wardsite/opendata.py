@@ -1,0 +1,177 @@
+"""The archive as open data: data/articles.json (with its JSON Schema) and data/tasks.csv.
+
+Both are made from the archive alone, in the archive's order (newest first,
+tasks in their article's order), with sorted keys and no build time, so the
+same content always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from . import urls
+from .archive import Archive
+from .config import Config
+from .organisations import UNASSIGNED, Organisations
+from .tasks import Filed, TaskBook, assign_tasks
+
+CSV_HEADER = ("date", "ward", "category", "organisation", "assignee", "task", "article_url")
+
+# Spreadsheets run a cell that starts with one of these as a formula
+# (CSV injection); a leading apostrophe makes them show it as text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _nullable(kind: str) -> dict:
+    return {"type": [kind, "null"]}
+
+
+_NAME_AND_SLUG = {
+    "type": "object",
+    "required": ["name", "slug"],
+    "additionalProperties": False,
+    "properties": {"name": {"type": "string", "minLength": 1}, "slug": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}},
+}
+
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Ward news archive: articles and the tasks they assign",
+    "description": "Every article of the archive, newest first, with the tasks it assigns and the organisation each task went to.",
+    "type": "object",
+    "required": ["title", "articles"],
+    "additionalProperties": False,
+    "properties": {
+        "$schema": {"type": "string", "description": "This schema, relative to the data file."},
+        "title": {"type": "string", "description": "The site's title."},
+        "articles": {"type": "array", "items": {"$ref": "#/$defs/article"}},
+    },
+    "$defs": {
+        "article": {
+            "type": "object",
+            "required": ["path", "url", "slug", "title", "date", "has_time", "ward", "category", "source", "views", "summary", "tasks"],
+            "additionalProperties": False,
+            "properties": {
+                "path": {"type": "string", "description": "The article's page, relative to the site root."},
+                "url": {"type": "string", "description": "The page's address: absolute when the site has a base URL, else as path."},
+                "slug": {"type": "string"},
+                "title": {"type": "string", "minLength": 1},
+                "date": {
+                    "type": "string",
+                    "format": "date-time",
+                    "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$",
+                    "description": "When it was posted, ISO 8601 with the offset (+07:00 in Vietnam).",
+                },
+                "has_time": {"type": "boolean", "description": "False when the article gave a date only (the time is then 00:00)."},
+                "ward": {**_NAME_AND_SLUG, "description": "The ward as the archive's registry names it."},
+                "category": _NAME_AND_SLUG,
+                "source": {**_nullable("string"), "description": "Who wrote it, e.g. VPĐU, when the article says."},
+                "views": {"type": ["integer", "null"], "minimum": 0, "description": "The view count the original page showed."},
+                "summary": {"type": "string"},
+                "tasks": {"type": "array", "items": {"$ref": "#/$defs/task"}},
+            },
+        },
+        "task": {
+            "type": "object",
+            "required": ["number", "text", "assignee", "organisation"],
+            "additionalProperties": False,
+            "properties": {
+                "number": {"type": "integer", "minimum": 1, "description": "The task's place in its article."},
+                "text": {"type": "string", "minLength": 1},
+                "assignee": {**_nullable("string"), "description": "The organisation as the article wrote it; null when it names none."},
+                "organisation": {
+                    "description": "The organisation the task is filed under; null when the article names none.",
+                    "oneOf": [
+                        {"type": "null"},
+                        {
+                            **_NAME_AND_SLUG,
+                            "required": ["name", "slug", "registered"],
+                            "properties": {
+                                **_NAME_AND_SLUG["properties"],
+                                "registered": {"type": "boolean", "description": "False when the organisation registry does not know the assignee and it is kept as written."},
+                            },
+                        },
+                    ],
+                },
+            },
+        },
+    },
+}
+
+
+def _address(path: str, config: Config) -> str:
+    """A page's address: relative to the site root, or absolute under the base URL."""
+    return urls.absolute(path, config.base_url, config.links == "pretty") if config.base_url else path
+
+
+def _task(entry: Filed, book: TaskBook) -> dict:
+    organisation = book.organisation(entry.organisation)
+    return {
+        "number": entry.number,
+        "text": entry.task.text,
+        "assignee": entry.task.assignee,
+        "organisation": None if organisation is UNASSIGNED else {"name": organisation.name, "slug": organisation.slug, "registered": organisation.registered},
+    }
+
+
+def articles_json(archive: Archive, config: Config, book: TaskBook) -> dict:
+    by_article = {}
+    for entry in book.entries:
+        by_article.setdefault(entry.article.path, []).append(_task(entry, book))
+    articles = []
+    for a in archive.articles:
+        ward = archive.ward(a.ward)
+        articles.append({
+            "path": urls.article(a),
+            "url": _address(urls.article(a), config),
+            "slug": a.slug,
+            "title": a.title,
+            "date": a.date.isoformat(timespec="seconds"),
+            "has_time": a.has_time,
+            "ward": {"name": ward.name, "slug": ward.slug},
+            "category": {"name": a.category.name, "slug": a.category.slug},
+            "source": a.source,
+            "views": a.views,
+            "summary": a.summary,
+            "tasks": by_article.get(a.path, []),
+        })
+    return {"$schema": "articles.schema.json", "title": config.title, "articles": articles}
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def tasks_csv(archive: Archive, config: Config, book: TaskBook) -> bytes:
+    """One row per task, UTF-8 with a BOM so that spreadsheets show Vietnamese as it is."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for entry in book.entries:
+        a = entry.article
+        organisation = book.organisation(entry.organisation)
+        writer.writerow([_cell(v) for v in (
+            a.date.date().isoformat(),
+            archive.ward(a.ward).name,
+            a.category.name,
+            "" if organisation is UNASSIGNED else organisation.name,
+            entry.task.assignee or "",
+            entry.task.text,
+            _address(urls.article(a), config),
+        )])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _json_bytes(value) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def open_data(archive: Archive, config: Config, organisations: Organisations) -> dict[str, bytes]:
+    """The open-data files by output path."""
+    book = assign_tasks(archive, organisations)
+    return {
+        urls.ARTICLES_JSON: _json_bytes(articles_json(archive, config, book)),
+        urls.ARTICLES_SCHEMA: _json_bytes(SCHEMA),
+        urls.TASKS_CSV: tasks_csv(archive, config, book),
+    }
