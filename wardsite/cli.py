@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import build as pipeline
-from .config import Config, load_config
+from .config import CONFIG_FILE, Config, load_config
 from .errors import ContentError
 from .publish import refusal
 
@@ -42,6 +42,9 @@ def make_parser() -> argparse.ArgumentParser:
     importer.add_argument("--ward", help="the ward of articles that name none")
     importer.add_argument("--content", type=Path, default=Path("content"), help="the content folder whose wards.yaml names the wards")
     importer.add_argument("--force", action="store_true", help="overwrite files an editor has changed since they were imported")
+    serve = commands.add_parser("serve", help="preview the site on this computer, rebuilt and reloaded on every change")
+    _site_options(serve, output=False)
+    serve.add_argument("--port", type=int, default=8000, help="the port on 127.0.0.1 (default: 8000; 0 picks a free one)")
     new = commands.add_parser("new", help="create a ready-to-fill article in the content folder")
     new.add_argument("--title", required=True, help="the headline, e.g. 'Giao ban tháng 5/2021'")
     new.add_argument("--ward", required=True, help="the ward, any spelling wards.yaml knows")
@@ -160,7 +163,26 @@ def run_new(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": run_build, "check": run_check, "import": run_import, "new": run_new}
+def run_serve(args) -> int:
+    from .serve import PortUnavailable, serve
+
+    config, _ = settings(args)  # a missing --config file is a usage error now, a content error later
+    if not Path(config.content).is_dir():
+        raise UsageError(f"the content folder {config.content} does not exist; run from the project folder or give --content")
+
+    def load_settings():
+        try:
+            return settings(args)
+        except UsageError as exc:  # the configuration file was deleted while serving
+            return config, [ContentError(args.config, None, str(exc))]
+
+    try:
+        return serve(load_settings, args.config or Path(CONFIG_FILE), args.port)
+    except PortUnavailable as exc:
+        raise UsageError(str(exc)) from None
+
+
+COMMANDS = {"build": run_build, "check": run_check, "import": run_import, "new": run_new, "serve": run_serve}
 
 
 def main(argv: list[str] | None = None) -> int:
