@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from slugify import slugify as _slugify
 
@@ -59,6 +60,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(nfc(text).casefold())
 
 
+@lru_cache(maxsize=65536)
 def slugify(text: str, max_length: int = 80) -> str:
     """An ASCII slug: `Đức Giang` → `duc-giang`, cut at a word boundary."""
     return _slugify(nfc(text).replace("đ", "d").replace("Đ", "D"), max_length=max_length, word_boundary=True)

@@ -8,8 +8,6 @@ included. With `links: pretty` (for web hosts) links drop the index.html.
 
 from __future__ import annotations
 
-import posixpath
-
 from .model import Article
 
 HOME = "index.html"
@@ -81,7 +79,14 @@ def task(a: Article, number: int) -> str:
 
 def relative(target: str, from_page: str, pretty: bool = False) -> str:
     """The link from one output file to another, relative so it works from disk."""
-    link = posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    # Both are clean paths from the site root, so the link is "../" for each
+    # folder of from_page not shared with target, then the rest of target
+    # (what posixpath.relpath gives, at a fraction of its cost per link).
+    here, there = from_page.split("/")[:-1], target.split("/")
+    shared = 0
+    while shared < len(here) and shared < len(there) - 1 and here[shared] == there[shared]:
+        shared += 1
+    link = "../" * (len(here) - shared) + "/".join(there[shared:])
     if pretty and (link == "index.html" or link.endswith("/index.html")):
         link = link[: -len("index.html")] or "./"
     return link
