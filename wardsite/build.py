@@ -21,6 +21,7 @@ from .publish import publish
 from .registry import Registry, load_registry
 from .render import Theme, render
 from .tasks import assign_tasks, task_pages, unknown_assignees
+from .search import search_files
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def make_site(content_dir: Path, config: Config, templates_dir: Path | None) -> 
     problems += collisions(pages, content_dir)
     if only_errors(problems):
         return Outcome(tuple(problems), len(articles), 0, {}, time.perf_counter() - started)
-    files = render(pages, archive, config, Theme(templates_dir), taskbook)
+    files = {**render(pages, archive, config, Theme(templates_dir), taskbook), **search_files(archive, config)}
     files.update(open_data(archive, config, organisations))
     files.update(for_hosts(archive, config, list(files)))
     files.update({asset.dest: content_dir.joinpath(*asset.source.parts).read_bytes() for asset in assets.values()})

@@ -1,0 +1,279 @@
+"""The search index: JS files a page loads with <script> tags, so search works from file://.
+
+No fetch, no XHR, no worker: a browser opening the site from disk refuses
+them, but it runs any script a page adds. So the index is JavaScript that
+hands data to `wardsearch` (theme/static/search.js), in three kinds of file:
+
+- the core (urls.SEARCH_CORE): the wards, years and categories, each article's
+  ward, year and category (for the filters), and the names of the other files;
+- token shards: folded token → its spellings → article ids, one file per first
+  two (or three) letters of the folded token, so a query loads only its own;
+- metadata shards: title, link, date, a short text and the tasks of a run of
+  consecutive articles, loaded for the results shown.
+
+Article ids are places in archive.articles (newest first). Id lists are delta
+coded as base-64 varints (see `encode_ids`); `search.js` decodes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from html.parser import HTMLParser
+from functools import lru_cache
+from itertools import groupby
+
+from . import urls
+from .archive import Archive
+from .config import Config
+from .text import TONE_MARKS, fold, words
+
+META_SIZE = 40  # articles per metadata shard: few bytes per result shown
+SHARD_LIMIT = 60_000  # a two-letter shard bigger than this is split by three letters
+SNIPPET_CHARS = 160  # stored text per article, for the result's snippet
+TASK_CHARS = 140  # stored text per task
+
+# 64 characters that need no escaping in JSON, HTML or a file name.
+DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def exact_form(word: str) -> str:
+    """A word as spelt, with its tone mark moved to the end: `thụy` and `thuỵ` are one form."""
+    decomposed = unicodedata.normalize("NFD", word)
+    base = "".join(c for c in decomposed if c not in TONE_MARKS)
+    tone = "".join(c for c in decomposed if c in TONE_MARKS)
+    return unicodedata.normalize("NFC", base) + tone
+
+
+@lru_cache(maxsize=1 << 16)
+def _token(word: str) -> tuple[str, str]:
+    # An archive has a few thousand distinct syllables and millions of words.
+    return fold(word), exact_form(word)
+
+
+def tokens(text: str) -> list[tuple[str, str]]:
+    """(folded, exact form) for each word of a text."""
+    return [_token(w) for w in words(text)]
+
+
+def encode_number(n: int) -> str:
+    """A varint in DIGITS: five bits a character, low bits first; 32 and up means more follow."""
+    out = []
+    while True:
+        low, n = n & 31, n >> 5
+        out.append(DIGITS[low + (32 if n else 0)])
+        if not n:
+            return "".join(out)
+
+
+def encode_ids(ids) -> str:
+    """Ascending ids as varints: the first id, then each gap less one."""
+    out, previous = [], -1
+    for i in ids:
+        out.append(encode_number(i - previous - 1))
+        previous = i
+    return "".join(out)
+
+
+def decode_numbers(code: str) -> list[int]:
+    """The numbers of a string of varints (search.js does the same)."""
+    numbers, value, shift = [], 0, 0
+    for ch in code:
+        d = DIGITS.index(ch)
+        value |= (d & 31) << shift
+        shift += 5
+        if d < 32:
+            numbers.append(value)
+            value, shift = 0, 0
+    return numbers
+
+
+def decode_ids(code: str) -> list[int]:
+    """The inverse of encode_ids."""
+    ids, previous = [], -1
+    for gap in decode_numbers(code):
+        previous += gap + 1
+        ids.append(previous)
+    return ids
+
+
+def js_json(value) -> str:
+    """JSON that is safe inside a script: no `</script>`, `<!--`, `]]>` or line separators can form."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for ch, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, escaped)
+    return text
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        self.parts.append(" ")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def plain_text(body_html: str) -> str:
+    """The words of an article's HTML body, tags taken out."""
+    parser = _Text()
+    parser.feed(body_html)
+    parser.close()
+    return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def strong_text(article) -> str:
+    """The fields whose matches rank first: title, ward, category, tasks and their assignees."""
+    tasks = " ".join(f"{t.text} {t.assignee or ''}" for t in article.tasks)
+    return f"{article.title} {article.ward_name} {article.category.name} {tasks}"
+
+
+def postings(archive: Archive) -> dict[str, dict[str, tuple[list[int], list[int]]]]:
+    """folded → exact form → (ids matching in a strong field, ids matching in the body only)."""
+    strong, body = defaultdict(lambda: defaultdict(set)), defaultdict(lambda: defaultdict(set))
+    for i, article in enumerate(archive.articles):
+        for folded, exact in tokens(strong_text(article)):
+            strong[folded][exact].add(i)
+        for folded, exact in tokens(plain_text(article.body_html)):
+            body[folded][exact].add(i)
+    index = {}
+    for folded in sorted(strong.keys() | body.keys()):
+        forms = strong[folded].keys() | body[folded].keys()
+        index[folded] = {
+            exact: (sorted(strong[folded][exact]), sorted(body[folded][exact] - strong[folded][exact])) for exact in sorted(forms)
+        }
+    return index
+
+
+def shard_key(folded: str, split: set[str]) -> str:
+    """The shard a token lives in: its first two letters, or three when those two are split."""
+    return folded[:3] if folded[:2] in split else folded[:2]
+
+
+def _encoded(index) -> dict[str, dict[str, list[str]]]:
+    return {f: {e: [encode_ids(s), encode_ids(b)] for e, (s, b) in forms.items()} for f, forms in index.items()}
+
+
+def token_shards(index) -> tuple[dict[str, dict], list[str]]:
+    """The encoded index grouped into shards, and the two-letter prefixes that were split."""
+    encoded = _encoded(index)
+    size = defaultdict(int)
+    for folded, forms in encoded.items():
+        size[folded[:2]] += len(folded) + sum(len(e) + len(s) + len(b) + 8 for e, (s, b) in forms.items())
+    split = {prefix for prefix, n in size.items() if n > SHARD_LIMIT}
+    shards = defaultdict(dict)
+    for folded, forms in encoded.items():
+        shards[shard_key(folded, split)][folded] = forms
+    return dict(shards), sorted(split)
+
+
+def _file_name(kind: str, key: str, body: str) -> str:
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:10]
+    safe = key if re.fullmatch(r"[a-z0-9_]+", key) else "x" + "-".join(f"{ord(c):x}" for c in key)
+    return f"{kind}-{safe}.{digest}.js"
+
+
+def _is_word_char(c: str) -> bool:
+    # The same test as search.js's /[\p{L}\p{N}_]/u, so both split a text alike.
+    return c == "_" or unicodedata.category(c)[0] in "LN"
+
+
+def pieces(text: str) -> list[str]:
+    """A text as alternating runs of word and non-word characters, single spaces between words left out."""
+    runs = ["".join(run) for _, run in groupby(text, key=_is_word_char)]
+    return [r for i, r in enumerate(runs) if not (r == " " and 0 < i < len(runs) - 1)]
+
+
+def pack_texts(texts: list[str]) -> tuple[list[str], list[str]]:
+    """Texts as strings of varint numbers into one word list, and that list, commonest first.
+
+    Vietnamese repeats its syllables, so this stores a text in about a third of its size.
+    """
+    split = [pieces(t) for t in texts]
+    counts = Counter(p for ps in split for p in ps)
+    vocabulary = sorted(counts, key=lambda p: (-counts[p], p))
+    number = {p: n for n, p in enumerate(vocabulary)}
+    return ["".join(encode_number(number[p]) for p in ps) for ps in split], vocabulary
+
+
+def unpack_text(code: str, vocabulary: list[str]) -> str:
+    """The inverse of pack_texts for one text (search.js does the same)."""
+    out, previous_word = [], False
+    for n in decode_numbers(code):
+        piece = vocabulary[n]
+        is_word = _is_word_char(piece[0])
+        if is_word and previous_word:
+            out.append(" ")
+        out.append(piece)
+        previous_word = is_word
+    return "".join(out)
+
+
+def meta_shard(articles) -> tuple[list[str], list[list]]:
+    """The word list and, per article, [title, link, date, short text, tasks as [text, assignee?]]."""
+    texts = []
+    for a in articles:
+        texts += [a.title, _cut(a.summary, SNIPPET_CHARS)]
+        for t in a.tasks:
+            texts += [_cut(t.text, TASK_CHARS), t.assignee or ""]
+    codes, vocabulary = pack_texts(texts)
+    take = iter(codes)
+    docs = []
+    for a in articles:
+        title, snippet = next(take), next(take)
+        tasks = [[text, assignee] if assignee else [text] for text, assignee in ((next(take), next(take)) for _ in a.tasks)]
+        docs.append([title, urls.article(a), a.date.strftime("%d/%m/%Y"), snippet, tasks])
+    return vocabulary, docs
+
+
+def search_files(archive: Archive, config: Config) -> dict[str, bytes]:
+    """Every file of the search index, by output path; the same archive gives the same bytes."""
+    files: dict[str, str] = {}
+    folder = urls.SEARCH_DATA
+
+    shards, split = token_shards(postings(archive))
+    shard_names = {}
+    for key in sorted(shards):
+        body = f"wardsearch.tokens({js_json(key)},{js_json(shards[key])});\n"
+        shard_names[key] = _file_name("t", key, body)
+        files[f"{folder}/{shard_names[key]}"] = body
+
+    meta_names = []
+    for start in range(0, len(archive.articles), META_SIZE):
+        vocabulary, docs = meta_shard(archive.articles[start : start + META_SIZE])
+        body = f"wardsearch.meta({start},{js_json(vocabulary)},{js_json(docs)});\n"
+        meta_names.append(_file_name("m", str(start // META_SIZE), body))
+        files[f"{folder}/{meta_names[-1]}"] = body
+
+    wards = {w.slug: n for n, w in enumerate(archive.wards)}
+    categories = {c.slug: n for n, c in enumerate(archive.categories)}
+    years = sorted(archive.years)
+    packed = "".join(
+        encode_number(wards[a.ward]) + encode_number(categories[a.category.slug]) + encode_number(years.index(a.year)) for a in archive.articles
+    )
+    core = {
+        "count": len(archive.articles),
+        "wards": [[w.slug, w.name] for w in archive.wards],
+        "categories": [[c.slug, c.name] for c in archive.categories],
+        "years": years,
+        "articles": packed,  # ward, category and year of each article, as three varints
+        "split": split,
+        "shards": shard_names,
+        "metaSize": META_SIZE,
+        "meta": meta_names,
+    }
+    files[urls.SEARCH_CORE] = f"wardsearch.core({js_json(core)});\n"
+    return {path: text.encode("utf-8") for path, text in files.items()}
