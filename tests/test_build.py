@@ -46,7 +46,7 @@ def test_the_article_page_shows_everything_the_article_holds(archive_dir, tmp_pa
     assert '<html lang="vi">' in html
     assert "Thứ Năm, ngày 13 tháng 5 năm 2021, 14:48" in html
     assert 'datetime="2021-05-13T14:48:00+07:00"' in html
-    assert "MTTQ:</strong> Tuyên truyền phòng chống dịch" in html
+    assert "MTTQ</a>:</strong> Tuyên truyền phòng chống dịch" in html
     assert "Nguồn: VPĐU" in html and "1.204 lượt xem" in html
     assert 'href="../index.html"' in html and 'href="../../../nam/2021/index.html"' in html
     assert 'href="../../../chuyen-muc/cong-tac-dang/index.html"' in html
