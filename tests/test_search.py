@@ -1,0 +1,171 @@
+"""The search index as Python builds it: folding, tokens, the files' contents, determinism, escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import article, write_archive
+from wardsite import search, urls
+from wardsite.build import make_site
+from wardsite.config import Config
+from wardsite.text import fold
+
+VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵĐĂÂÊÔƠƯ"
+
+
+def index_files(content) -> dict[str, str]:
+    outcome = make_site(content, Config(), None)
+    assert outcome.ok, outcome.problems
+    return {path: data.decode("utf-8") for path, data in outcome.files.items() if path.startswith(urls.SEARCH_DATA + "/")}
+
+
+def call_arguments(js: str, name: str) -> list:
+    """The arguments of the one `wardsearch.name(...)` call an index file makes."""
+    m = re.fullmatch(rf"wardsearch\.{name}\((.*)\);\n", js, re.S)
+    assert m, js[:80]
+    return json.loads(f"[{m.group(1)}]")
+
+
+def core_of(files):
+    return call_arguments(files[urls.SEARCH_CORE], "core")[0]
+
+
+def token_shards(files) -> dict:
+    shards = {}
+    for path, js in files.items():
+        if path.rsplit("/", 1)[1].startswith("t-"):
+            key, data = call_arguments(js, "tokens")
+            shards[key] = data
+    return shards
+
+
+def postings_of(files, folded) -> dict[str, tuple[list[int], list[int]]]:
+    core = core_of(files)
+    data = token_shards(files)[search.shard_key(folded, set(core["split"]))]
+    return {exact: (search.decode_ids(s), search.decode_ids(b)) for exact, (s, b) in data[folded].items()}
+
+
+def metadata(files) -> list:
+    docs = []
+    for name in core_of(files)["meta"]:
+        start, vocabulary, chunk = call_arguments(files[f"{urls.SEARCH_DATA}/{name}"], "meta")
+        assert start == len(docs)
+        for title, link, date, snippet, tasks in chunk:
+            docs.append(
+                {
+                    "title": search.unpack_text(title, vocabulary),
+                    "link": link,
+                    "date": date,
+                    "snippet": search.unpack_text(snippet, vocabulary),
+                    "tasks": [[search.unpack_text(part, vocabulary) for part in task] for task in tasks],
+                }
+            )
+    return docs
+
+
+def test_a_ward_typed_with_or_without_marks_or_in_capitals_folds_alike():
+    assert fold("Đức Giang") == fold("duc giang") == fold("DUC GIANG") == fold("ĐỨC GIANG") == "duc giang"
+    assert fold("Thượng Thanh") == "thuong thanh"
+
+
+def test_the_two_tone_placements_are_one_exact_form_but_different_tones_are_not():
+    assert search.exact_form("thụy") == search.exact_form("thuỵ")
+    assert search.exact_form("dương") != search.exact_form("đường")
+    assert fold("dương") == fold("đường") == "duong"
+
+
+def test_tokens_are_syllables_with_their_folded_and_exact_forms():
+    assert [f for f, _ in search.tokens("Hội CCB, Đoàn TN (2021)")] == ["hoi", "ccb", "doan", "tn", "2021"]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2_000_000), unique=True))
+def test_article_ids_survive_their_encoding(ids):
+    ids = sorted(ids)
+    code = search.encode_ids(ids)
+    assert set(code) <= set(search.DIGITS)
+    assert search.decode_ids(code) == ids
+
+
+@given(st.lists(st.text(alphabet=VIETNAMESE + " ,.;:–-()\"'\n0123456789<>&/", max_size=60), max_size=8))
+def test_texts_survive_their_packing_against_a_word_list(texts):
+    codes, vocabulary = search.pack_texts(texts)
+    assert [search.unpack_text(c, vocabulary) for c in codes] == texts
+
+
+def test_a_word_in_the_title_or_a_task_ranks_apart_from_a_word_only_in_the_body(tmp_path):
+    content = write_archive(
+        tmp_path,
+        {
+            "a.md": article(title="Giao ban tháng 5", body="Tuyên truyền phòng chống dịch.", extra="tasks:\n  - text: Kiểm tra an toàn thực phẩm\n    assignee: Hội Cựu chiến binh\n"),
+            "b.md": article(title="Hội nghị", date="2020-01-01", ward="Ngọc Thuỵ", body="Kiểm tra cuối năm."),
+        },
+    )
+    files = index_files(content)
+    assert postings_of(files, "kiem")[search.exact_form("kiểm")] == ([0], [1])  # a.md is newer, so id 0
+    assert postings_of(files, "truyen")[search.exact_form("truyền")] == ([], [0])
+    assert postings_of(files, "binh")["binh"] == ([0], [])  # an assignee is a strong field
+    assert postings_of(files, "thuy")[search.exact_form("thụy")] == ([1], [])  # the ward, as the registry spells it
+    assert postings_of(files, "duc")[search.exact_form("đức")] == ([0], [])
+
+
+def test_each_article_has_its_title_link_date_short_text_and_tasks_in_the_metadata(archive_dir):
+    files = index_files(archive_dir)
+    docs = metadata(files)
+    assert [d["title"] for d in docs] == ["Giao ban tháng 5", "Làm việc với MTTQ", "Hội nghị tổng kết"]
+    assert docs[0]["link"] == "phuong/duc-giang/2021/giao-ban.html"
+    assert docs[0]["date"] == "13/05/2021"
+    assert docs[0]["snippet"] == "Nội dung bài viết."
+    assert docs[0]["tasks"] == [["Tuyên truyền phòng chống dịch", "MTTQ"], ["Thực hiện tốt chức năng giám sát"]]
+
+
+def test_the_core_names_every_filter_value_and_every_other_index_file(archive_dir):
+    files = index_files(archive_dir)
+    core = core_of(files)
+    assert core["count"] == 3
+    assert [w[1] for w in core["wards"]][:2] == ["An Bình", "Ân Thi"]
+    assert core["years"] == [2020, 2021]
+    numbers = search.decode_numbers(core["articles"])
+    wards = [core["wards"][numbers[3 * i]][0] for i in range(3)]
+    years = [core["years"][numbers[3 * i + 2]] for i in range(3)]
+    assert wards == ["duc-giang", "ngoc-thuy", "duc-giang"] and years == [2021, 2021, 2020]
+    named = {f"{urls.SEARCH_DATA}/{n}" for n in [*core["shards"].values(), *core["meta"]]}
+    assert named | {urls.SEARCH_CORE} == set(files)
+
+
+def test_the_same_archive_gives_byte_identical_index_files(archive_dir):
+    assert index_files(archive_dir) == index_files(archive_dir)
+
+
+def test_a_big_two_letter_shard_is_split_by_three_letters(archive_dir, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_LIMIT", 10)
+    files = index_files(archive_dir)
+    core = core_of(files)
+    assert "gi" in core["split"]
+    assert "gia" in core["shards"] and "gi" not in core["shards"]
+    assert postings_of(files, "giang")["giang"][0] == [0, 2]
+
+
+def test_article_text_cannot_break_out_of_the_index_scripts(tmp_path):
+    nasty = "</script><script>alert(1)</script> <!-- ]]> \"trích dẫn\" & 'nháy' \u2028 \u2029 \\"
+    content = write_archive(
+        tmp_path,
+        {"a.md": article(title=json.dumps(nasty), body=nasty.replace("\\", ""), extra=f"tasks:\n  - {json.dumps(nasty)}\n")},
+    )
+    files = index_files(content)
+    for js in files.values():
+        assert not re.search(r"[<>&\u2028\u2029]", js)
+    docs = metadata(files)
+    assert docs[0]["title"] == nasty
+    assert docs[0]["tasks"] == [[nasty]]
+
+
+def test_the_search_page_points_at_the_core_and_the_site_root(archive_dir):
+    outcome = make_site(archive_dir, Config(), None)
+    page = outcome.files[urls.SEARCH].decode("utf-8")
+    assert 'data-core="chi-muc/core.js"' in page
+    assert 'data-root="../index.html"' in page
+    assert re.search(r'<script src="\.\./static/search\.[0-9a-f]{10}\.js" defer></script>', page)
