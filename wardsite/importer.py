@@ -95,6 +95,8 @@ def normalise(text: str) -> str:
 
 
 def _is_boilerplate(line: str) -> bool:
+    if len(line) > 60:
+        return False
     folded = fold(line).strip(" .:")
     return folded in _BOILERPLATE or bool(_COUNTER.fullmatch(folded))
 
@@ -199,6 +201,22 @@ def _marker(line: str) -> tuple[str, int, str] | None:
     return "letter", ord(m.group("letter")) - ord("a") + 1, m.group("text")
 
 
+def _joined(lines: list[str]) -> list[str]:
+    """Lines with a wrapped paragraph or item joined into one; "" between blocks."""
+    joined: list[str] = []
+    pending: list[str] = []
+    for line in [*lines, ""]:
+        if line and pending and _marker(line) is None:
+            pending.append(line)  # a wrapped line goes on with the one above
+            continue
+        if pending:
+            joined.append(" ".join(pending))
+        pending = [line] if line else []
+        if not line:
+            joined.append("")
+    return joined
+
+
 def blocks_of(lines: list[str]) -> list[Block]:
     """Paragraphs and lists: wrapped lines joined, list items kept together across blank lines.
 
@@ -206,35 +224,26 @@ def blocks_of(lines: list[str]) -> list[Block]:
     holds those as a nested list (`1. Đối với MTTQ:` then `- ...` lines).
     """
     blocks: list[Block] = []
-    current: Item | Block | None = None  # what a continuation line extends
-    after_blank = True
-    for line in lines:
+    for line in _joined(lines):
         if not line:
-            after_blank = True
             continue
         marker = _marker(line)
-        if marker:
-            kind, number, text = marker
-            item = Item(number, text)
-            last = blocks[-1] if blocks else None
-            parent = last.items[-1] if last is not None and last.items else None
-            if last is not None and last.kind == kind:
-                last.items.append(item)
-            elif parent is not None and parent.children_kind == kind:
-                parent.children.append(item)
-            elif parent is not None and not parent.children and parent.text.endswith(":"):
-                parent.children.append(item)
-                parent.children_kind = kind
-            else:
-                blocks.append(Block(kind, items=[item]))
-            current = item
-        elif current is not None and not after_blank:
-            current.text += " " + line
+        if marker is None:
+            blocks.append(Block("p", text=line))
+            continue
+        kind, number, text = marker
+        item = Item(number, text)
+        last = blocks[-1] if blocks else None
+        parent = last.items[-1] if last is not None and last.items else None
+        if last is not None and last.kind == kind:
+            last.items.append(item)
+        elif parent is not None and parent.children_kind == kind:
+            parent.children.append(item)
+        elif parent is not None and not parent.children and parent.text.endswith(":"):
+            parent.children.append(item)
+            parent.children_kind = kind
         else:
-            block = Block("p", text=line)
-            blocks.append(block)
-            current = block
-        after_blank = False
+            blocks.append(Block(kind, items=[item]))
     return blocks
 
 
@@ -247,6 +256,11 @@ _TASK_INTRO = re.compile(
 )
 
 
+def _ends(text: str, size: int = 2000) -> str:
+    """The start and the end of a long text: where an introduction says what follows."""
+    return text if len(text) <= 2 * size else f"{text[:size]} … {text[-size:]}"
+
+
 def mark_task_lists(blocks: list[Block]) -> None:
     """Mark the lists whose items are tasks: introduced by a paragraph that sets out tasks."""
     previous: Block | None = None
@@ -255,7 +269,7 @@ def mark_task_lists(blocks: list[Block]) -> None:
             if previous is None:
                 block.tasks = False
             elif previous.kind == "p":
-                block.tasks = bool(_TASK_INTRO.search(fold(previous.text)))
+                block.tasks = bool(_TASK_INTRO.search(fold(_ends(previous.text))))
             else:
                 block.tasks = previous.tasks
         previous = block
@@ -269,18 +283,19 @@ def mark_task_lists(blocks: list[Block]) -> None:
 # without its marks (`Đảng ủy`, `Đảng uỷ`, `đảng ủy`).
 _ORGANISATIONS = """
 văn phòng đảng ủy | VPĐU | ban thường vụ đảng ủy | ban thường vụ | BTV đảng ủy | BTV | thường trực đảng ủy
-ban chấp hành | BCH | ủy ban kiểm tra đảng ủy | ủy ban kiểm tra | UBKT | đảng ủy | ĐU | chi bộ | các chi bộ | đảng bộ
+thường vụ đảng ủy | ban chấp hành | BCH | ủy ban kiểm tra đảng ủy | ủy ban kiểm tra | UBKT | đảng ủy | ĐU | ĐUP
+đảng bộ | cấp ủy | các cấp ủy | chi bộ | các chi bộ | các chi bộ trực thuộc | bí thư chi bộ | các bí thư chi bộ | chính quyền
 ủy ban mặt trận tổ quốc việt nam | ủy ban mặt trận tổ quốc | ban thường trực ủy ban mặt trận tổ quốc
-UBMTTQ | MTTQ | UBMT | mặt trận tổ quốc việt nam | mặt trận tổ quốc | mặt trận | ban công tác mặt trận | các ban công tác mặt trận
+UBMTTQ | MTTQ | MTTQVN | UBMT | ủy ban MTTQ | mặt trận tổ quốc việt nam | mặt trận tổ quốc | mặt trận | ban công tác mặt trận | các ban công tác mặt trận
 hội cựu chiến binh | hội CCB | CCB | hội liên hiệp phụ nữ | hội LHPN | LHPN | hội phụ nữ
-đoàn thanh niên cộng sản hồ chí minh | đoàn thanh niên | đoàn TN | ĐTN | đoàn phường | chi đoàn | các chi đoàn
-công đoàn cơ sở | công đoàn | CĐCS | hội nông dân | hội ND | hội người cao tuổi | hội NCT | hội khuyến học
+đoàn thanh niên cộng sản hồ chí minh | đoàn TNCS hồ chí minh | đoàn TNCS HCM | đoàn thanh niên | đoàn TN | ĐTN | đoàn phường | chi đoàn | các chi đoàn
+công đoàn cơ sở | công đoàn | CĐCS | hội nông dân | hội ND | hội người cao tuổi | hội NCT | hội khuyến học | hội chữ thập đỏ | hội CTĐ | chữ thập đỏ
 ủy ban nhân dân | UBND | hội đồng nhân dân | HĐND | thường trực HĐND | thường trực hội đồng nhân dân
 khối dân vận | ban dân vận | các tổ dân vận | tổ dân vận | khối đảng | khối MTTQ | văn phòng
-công an | ban chỉ huy quân sự | ban chỉ đạo | các ban chỉ đạo | các nhà trường | nhà trường | trạm y tế
+công an | CA | ban chỉ huy quân sự | ban CHQS | ban chỉ đạo | các ban chỉ đạo | các nhà trường | nhà trường | trạm y tế
 các đoàn thể | các ngành đoàn thể | các ban ngành đoàn thể | các ban ngành | các ban, ngành | đoàn thể
 các tổ chức chính trị - xã hội | các tổ chức chính trị xã hội | các tổ chức hội | các tổ chức cơ sở đảng | các hội | các chi hội | chi hội
-các tổ dân phố | tổ dân phố | TDP | các khu dân cư | ban điều hành tổ dân phố | các ban điều hành | bí thư chi bộ | các bí thư chi bộ
+các tổ dân phố | tổ dân phố | TDP | các TDP | tổ trưởng dân phố | các tổ trưởng dân phố | các khu dân cư | ban điều hành tổ dân phố | các ban điều hành | bí thư chi bộ | các bí thư chi bộ
 """
 _QUALIFIERS = "chính trị - xã hội | chính trị xã hội | chính trị-xã hội | CTXH"
 _ROLES = "thành viên | lãnh đạo | cán bộ | các đồng chí | toàn thể"
@@ -288,10 +303,14 @@ _LEADS = "giao cho | giao | đề nghị | yêu cầu | đối với"
 _JOINS = {"va", "cung", "cung voi"}
 
 
-def _patterns(spec: str) -> list[tuple[str, ...]]:
+def _patterns(spec: str) -> dict[str, list[tuple[str, ...]]]:
+    """The forms of a spec, by their first word, the longest form first."""
     forms = [squash_spaces(p) for p in spec.replace("\n", "|").split("|") if p.strip()]
     patterns = {tuple(w if _is_abbreviation(w) else fold(w) for w in form.split(" ")) for form in forms}
-    return sorted(patterns, key=len, reverse=True)  # the longest form first
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for pattern in sorted(patterns, key=len, reverse=True):
+        index.setdefault(pattern[0], []).append(pattern)
+    return index
 
 
 def _is_abbreviation(word: str) -> bool:
@@ -325,9 +344,12 @@ def tokens_of(text: str) -> list[Token]:
     return tokens
 
 
-def _match(tokens: list[Token], i: int, patterns: list[tuple[str, ...]]) -> int | None:
+def _match(tokens: list[Token], i: int, patterns: dict[str, list[tuple[str, ...]]]) -> int | None:
     """The index after the longest pattern that matches at token i (punctuation only at its end)."""
-    for pattern in patterns:
+    if i >= len(tokens):
+        return None
+    candidates = patterns.get(tokens[i].folded, []) + patterns.get(tokens[i].word, [])
+    for pattern in sorted(candidates, key=len, reverse=True):
         end = i + len(pattern)
         if end > len(tokens):
             continue
@@ -355,13 +377,38 @@ def _organisation(tokens: list[Token], i: int) -> tuple[int, int] | None:
         if more is None:
             break
         end = more
+    # `UBND quận`, `Công an thành phố`: a body above the ward's, named in full.
+    level = _level(tokens, end) if not tokens[end - 1].punct else None
+    if level is not None:
+        end = _capitalised_words(tokens, level)
     full = end
-    if not tokens[end - 1].punct and end < len(tokens) and tokens[end].folded == "phuong":
-        full = end + 1
+    if not tokens[end - 1].punct and end < len(tokens) and nfc(tokens[end].word).casefold() == "phường":
         # `phường Ngọc Thụy`: the ward's name in capitals, at most three words.
-        while full < len(tokens) and full - end <= 3 and not tokens[full - 1].punct and tokens[full].word[:1].isupper():
-            full += 1
+        full = _capitalised_words(tokens, end + 1)
     return end, full
+
+
+_LEVELS = {("quận",), ("huyện",), ("thành", "phố"), ("thị", "xã")}
+
+
+def _level(tokens: list[Token], i: int) -> int | None:
+    """The index after `quận`, `huyện`, `thành phố` or `thị xã` at token i."""
+    for level in _LEVELS:
+        words = tuple(nfc(t.word).casefold() for t in tokens[i : i + len(level)])
+        if words == level and not any(t.punct for t in tokens[i : i + len(level) - 1]):
+            return i + len(level)
+    return None
+
+
+def _capitalised_words(tokens: list[Token], i: int, most: int = 3) -> int:
+    """The index after up to `most` capitalised words from token i (a place's name)."""
+    end = i
+    while end < len(tokens) and end - i < most and not tokens[end - 1].punct and tokens[end].word[:1].isupper():
+        end += 1
+    return end
+
+
+MAX_ADDRESS = 400
 
 
 @dataclass(frozen=True)
@@ -372,7 +419,9 @@ class Addressee:
 
 def addressee(text: str) -> Addressee | None:
     """Who an item is addressed to, when it starts with organisations; None otherwise."""
-    tokens = tokens_of(text)
+    # The organisations come first: a few dozen words are all there is to read.
+    head = text if len(text) <= MAX_ADDRESS else text[:MAX_ADDRESS].rsplit(" ", 1)[0]
+    tokens = tokens_of(head)
     i = 0
     lead = _match(tokens, 0, _LEAD_PATTERNS)
     if lead is not None and not tokens[lead - 1].punct:
@@ -415,6 +464,10 @@ def addressee(text: str) -> Addressee | None:
 # The ward an article names
 
 
+_PHUONG = re.compile(r"(?<!\w)phường(?!\w)", re.IGNORECASE)
+MAX_MENTIONS = 200
+
+
 def _is_ward_word(token: Token) -> bool:
     return nfc(token.word).casefold() == "phường" and not token.punct
 
@@ -426,9 +479,14 @@ def find_ward(text: str, registry: Registry) -> Ward | None:
     it knows (any case, either tone placement); with an open registry (no
     wards.yaml) the capitalised words after `phường` are the name.
     """
-    tokens = tokens_of(text)
-    for i, token in enumerate(tokens):
-        if not _is_ward_word(token):
+    for n, mention in enumerate(_PHUONG.finditer(text)):
+        if n >= MAX_MENTIONS:
+            break
+        # The words after `phường`, and nothing more, are the ward's name.
+        window = text[mention.start() : mention.start() + 120]
+        tokens = tokens_of(window)
+        i = 0
+        if not tokens or not _is_ward_word(tokens[0]):
             continue
         if registry.open:
             end = i + 1
@@ -439,7 +497,7 @@ def find_ward(text: str, registry: Registry) -> Ward | None:
                 if tokens[end - 1].punct:
                     break
             if end > i + 1:
-                return registry.find(text[tokens[i + 1].start : tokens[end - 1].end])
+                return registry.find(window[tokens[i + 1].start : tokens[end - 1].end])
             continue
         ends = []
         for end in range(i + 2, min(i + 5, len(tokens) + 1)):
@@ -447,7 +505,7 @@ def find_ward(text: str, registry: Registry) -> Ward | None:
             if tokens[end - 1].punct:
                 break
         for end in reversed(ends):
-            ward = registry.find(text[tokens[i + 1].start : tokens[end - 1].end])
+            ward = registry.find(window[tokens[i + 1].start : tokens[end - 1].end])
             if ward is not None and ward.recorded:
                 return ward
     return None
