@@ -392,6 +392,17 @@ def test_an_item_with_a_sub_list_passes_its_assignee_to_the_sub_items(registry, 
     assert html.count("<ol>") == 1 and html.count("<ul>") == 1
 
 
+def test_a_label_item_followed_by_a_paragraph_takes_the_paragraph(registry, render):
+    items = "1. Đối với MTTQ phường:\n\nPhát huy vai trò giám sát.\n\n2. Đối với Hội CCB phường:\n\nTổ chức Đại hội."
+    meta, body, _ = parse_raw(raw(tasks_body(items)), registry)
+    assert meta["tasks"] == [
+        {"text": "Phát huy vai trò giám sát.", "assignee": "MTTQ"},
+        {"text": "Tổ chức Đại hội.", "assignee": "Hội CCB"},
+    ]
+    assert "1. Đối với MTTQ phường: Phát huy vai trò giám sát.\n2. Đối với Hội CCB phường: Tổ chức Đại hội." in body
+    assert render(body).count("<li>") == 2
+
+
 @pytest.mark.parametrize(
     "item, assignee, text",
     [

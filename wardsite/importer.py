@@ -228,13 +228,17 @@ def blocks_of(lines: list[str]) -> list[Block]:
         if not line:
             continue
         marker = _marker(line)
+        last = blocks[-1] if blocks else None
+        parent = last.items[-1] if last is not None and last.items else None
         if marker is None:
-            blocks.append(Block("p", text=line))
+            if parent is not None and not parent.children and parent.text.endswith(":"):
+                # `1. Đối với MTTQ phường:`, a blank line, then what MTTQ is to do.
+                parent.text += " " + line
+            else:
+                blocks.append(Block("p", text=line))
             continue
         kind, number, text = marker
         item = Item(number, text)
-        last = blocks[-1] if blocks else None
-        parent = last.items[-1] if last is not None and last.items else None
         if last is not None and last.kind == kind:
             last.items.append(item)
         elif parent is not None and parent.children_kind == kind:
@@ -252,7 +256,7 @@ def blocks_of(lines: list[str]) -> list[Block]:
 
 _TASK_INTRO = re.compile(
     r"\b(?:nhiem vu sau|noi dung sau|nhu sau|cu the|ket luan|de nghi|yeu cau|chi dao|giao nhiem vu|giao cho"
-    r"|phan cong|(?:nhiem vu|noi dung|viec|cong viec|giai phap|bien phap|van de)(?: \w+){0,4} sau)\b"
+    r"|phan cong|nhan manh|phuong huong|nhiem vu trong tam|tap trung thuc hien|can tap trung|(?:nhiem vu|noi dung|viec|cong viec|giai phap|bien phap|van de)(?: \w+){0,4} sau)\b"
 )
 
 
@@ -758,6 +762,7 @@ def import_files(
     """
     if ward is not None and registry.find(ward) is None:
         return [], [ContentError(Path("--ward"), None, _unknown_ward(ward, registry))]
+    out_dir = Path(out_dir)
     errors: list[ContentError] = []
     plan: list[tuple[Path, bytes]] = []
     taken: dict[Path, str] = {}  # path -> source of the article it holds in this run
