@@ -132,11 +132,14 @@ def unknown_assignees(book: TaskBook, organisations: Organisations, content_dir:
     """A warning for each task whose assignee the registry does not know; they do not stop a build."""
     registry = organisations.path.name if organisations.path else ORGANISATIONS_FILE
     by_folded = {fold(s): o.name for o in organisations.organisations for s in o.spellings}
+    hints: dict[str, str] = {}
     warnings = []
     for entry in book.unknown:
         assignee = entry.task.assignee
-        close = difflib.get_close_matches(fold(assignee), list(by_folded), n=1, cutoff=0.75)
-        hint = f"did you mean `{by_folded[close[0]]}`? " if close else ""
+        if assignee not in hints:
+            close = difflib.get_close_matches(fold(assignee), list(by_folded), n=1, cutoff=0.75)
+            hints[assignee] = f"did you mean `{by_folded[close[0]]}`? " if close else ""
+        hint = hints[assignee]
         warnings.append(
             ContentError(
                 content_dir / entry.article.path,
