@@ -13,7 +13,9 @@ Tasks and assignees
 The items of a list are tasks when the paragraph just before the list sets
 out tasks (it says `nhiệm vụ sau`, `kết luận`, `cụ thể`, `đề nghị`, `yêu
 cầu`, `nội dung sau`, `như sau`, `chỉ đạo` ...). A list that follows a task
-list directly, or is nested under one of its items, holds tasks too.
+list directly, or is nested under one of its items, holds tasks too. An
+item that ends with `:` takes the paragraph under it (`1. Đối với MTTQ
+phường:`, a blank line, then what MTTQ is to do) or the list under it.
 
 An item is addressed to an organisation when it starts, after an optional
 `Giao`, `Giao cho`, `Đề nghị`, `Yêu cầu` or `Đối với`, with the name of an
@@ -57,8 +59,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .content import split
-from .content import dump
+from .content import dump, split
 from .errors import ContentError
 from .registry import Registry, Ward
 from .text import fold, nfc, sentence_case, slugify, squash_spaces
@@ -104,7 +105,6 @@ def _is_boilerplate(line: str) -> bool:
 @dataclass(frozen=True)
 class Byline:
     date: str  # "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS+07:00"
-    year: int
     views: int | None
 
 
@@ -146,7 +146,7 @@ def parse_byline(line: str) -> tuple[Byline | None, str | None]:
         # `1.204` and `1,204` are thousands, as the sites print them.
         digits = re.sub(r"[.,]", "", views_match.group(1))
         views = int(digits) if digits else None
-    return Byline(value, year, views), None
+    return Byline(value, views), None
 
 
 def _source(line: str) -> str | None:
