@@ -437,6 +437,17 @@ def test_a_paragraph_that_looks_like_markdown_is_escaped(registry, render):
     assert "<p>Có *5* đơn vị và &lt;b&gt;HTML&lt;/b&gt;.</p>" in html
 
 
+def test_a_paragraph_starting_with_a_star_is_not_a_list_or_emphasis(registry, render):
+    _, md, _ = parse_raw(raw("Đảng ủy phường Đức Giang họp.\n\n*Ghi chú: ảnh do VPĐU cung cấp*"), registry)
+    assert "<p>*Ghi chú: ảnh do VPĐU cung cấp*</p>" in render(md)
+
+
+def test_a_hyphen_glued_to_a_capital_is_still_a_list_item(registry):
+    meta, md, _ = parse_raw(raw(tasks_body("-Giao MTTQ giám sát.\n-Tập trung tuyên truyền.")), registry)
+    assert "- Giao MTTQ giám sát.\n- Tập trung tuyên truyền." in md
+    assert meta["tasks"][0]["assignee"] == "MTTQ"
+
+
 def test_a_number_with_a_dot_at_the_start_of_a_paragraph_stays_text(registry, render):
     _, md, _ = parse_raw(raw("Đảng ủy phường Đức Giang họp.\n\n1.204 người đã tham gia."), registry)
     assert "<p>1.204 người đã tham gia.</p>" in render(md)

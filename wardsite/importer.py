@@ -192,8 +192,8 @@ def _marker(line: str) -> tuple[str, int, str] | None:
         return None
     if m.group("bullet"):
         bullet = m.group("bullet")
-        # `-Giao MTTQ` is an item; `-5 độ` and `*ghi chú` are not.
-        if bullet not in "•●▪◦·" and not line[1:2].isspace() and not m.group("text")[:1].isupper():
+        # `-Giao MTTQ` is an item; `-5 độ`, `*Ghi chú` and `**đậm**` are not.
+        if bullet not in "•●▪◦·" and not line[1:2].isspace() and (bullet not in "-–" or not m.group("text")[:1].isupper()):
             return None
         return ("-" if bullet in "-–" else bullet), 0, m.group("text")
     if m.group("num"):
