@@ -251,6 +251,7 @@ def test_the_overview_counts_tasks_per_organisation_per_year_in_a_table_and_a_ch
     row = table[table.index("hoi-lien-hiep-phu-nu"):]
     row = row[: row.index("</tr>")]
     assert "<td>1</td><td>2</td>" in row and "<td>3</td>" in row  # 2020: 1, 2021: 2, total 3
+    assert '<th scope="row"><a href="to-chuc/hoi-lien-hiep-phu-nu/index.html">Hội Liên hiệp Phụ nữ</a></th>' in table
     assert '<th scope="row">Tổng cộng</th>' in table
     svg = html[html.index("<svg"): html.index("</svg>")]
     assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
