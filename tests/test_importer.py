@@ -492,6 +492,13 @@ def test_an_unknown_ward_option_is_an_error_naming_the_nearest_ward(tmp_path, re
     assert not (tmp_path / "out").exists()
 
 
+def test_a_ward_the_registry_does_not_list_is_named_in_the_refusal(registry):
+    meta, _, refusal = parse_raw(raw("Đảng ủy phường Hồng Hà tổ chức hội nghị."), registry)
+    assert meta is None
+    assert "phường Hồng Hà" in refusal and "wards.yaml" in refusal
+    assert parse_raw(raw("Đảng ủy phường Hồng Hà tổ chức hội nghị."), registry, ward="Bồ Đề")[0]["ward"] == "Bồ Đề"
+
+
 def test_a_missing_title_is_refused(registry):
     meta, _, refusal = parse_raw("Công tác đảng\nNgày đăng 13/05/2021\n\nNội dung.", registry)
     assert meta is None and "title" in refusal

@@ -521,9 +521,17 @@ def _unknown_ward(name: str, registry: Registry) -> str:
     return f"--ward `{squash_spaces(name)}` is not a ward the registry knows; {hint}"
 
 
-def _no_ward(registry: Registry) -> str:
+def _no_ward(registry: Registry, texts: list[str]) -> str:
     unrecorded = next((w.name for w in registry.wards if not w.recorded), None)
     example = unrecorded or (registry.wards[0].name if registry.wards else "Đức Giang")
+    unknown = next((w for w in (find_ward(t, Registry()) for t in texts if t) if w is not None), None)
+    if unknown is not None:
+        near = registry.suggest(unknown.name)
+        hint = f" (did you mean `{near}`?)" if near else ""
+        return (
+            f"the article names phường {unknown.name}, which {registry.path.name if registry.path else 'the ward registry'} "
+            f"does not list{hint}; add the ward there, or give one with --ward"
+        )
     return (
         "the article names no ward (no `phường <Name>` in the title or the text); "
         f"give one with --ward, e.g. --ward \"{example}\""
@@ -650,7 +658,7 @@ def parse_raw(text: str, registry: Registry, ward: str | None = None) -> tuple[d
         found = find_ward(line, registry) if line else None
     chosen = found or given
     if chosen is None:
-        return None, "", _no_ward(registry)
+        return None, "", _no_ward(registry, [title, *body_lines])
 
     blocks = blocks_of(body_lines)
     if blocks:
