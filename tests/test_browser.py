@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import article, write_archive
 from wardsite import urls
 from wardsite.text import fold
 
@@ -61,6 +62,22 @@ def url_of(site: Path, path: str) -> str:
     return (site / path).as_uri()
 
 
+@pytest.fixture(scope="session")
+def ranking_site(tmp_path_factory) -> Path:
+    """Three articles: đường in a title, Dương in a body, đường in a body; newest last."""
+    root = tmp_path_factory.mktemp("ranking")
+    content = write_archive(
+        root,
+        {
+            "a.md": article(title="Sửa đường ngõ 12", date="2021-05-01", body="Nhân dân góp tiền."),
+            "b.md": article(title="Thăm hỏi gia đình", date="2021-05-02", body="Bà Nguyễn Thị Dương được tặng quà."),
+            "c.md": article(title="Họp tổ dân phố", date="2021-05-03", body="Bàn việc sửa đường."),
+        },
+    )
+    subprocess.run([sys.executable, "build.py", "--content", str(content), "--output", str(root / "site")], cwd=REPO, check=True, capture_output=True)
+    return root / "site"
+
+
 def search_from_header(reader: Reader, site: Path, query: str) -> list[str]:
     """Type a query into the header box of the home page, press Enter; the links of the results."""
     page = reader.page
@@ -99,6 +116,16 @@ def test_a_ward_found_with_or_without_diacritics_gives_the_same_articles(reader,
     assert plain and plain == marked == shouting
     assert in_ward <= {link.split("/site/", 1)[1] for link in plain}
     assert reader.page.locator("#search-list mark").count() > 0
+    assert reader.errors == []
+
+
+@pytest.mark.parametrize(
+    "query, order",
+    [("dương", ["b", "a", "c"]), ("đường", ["a", "c", "b"]), ("duong", ["a", "c", "b"]), ("sua duong", ["a", "c"])],
+)
+def test_the_exact_spelling_ranks_first_then_titles_then_bodies(reader, ranking_site, query, order):
+    links = search_from_header(reader, ranking_site, query)
+    assert [link.rsplit("/", 1)[1].removesuffix(".html") for link in links] == order
     assert reader.errors == []
 
 

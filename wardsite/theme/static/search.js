@@ -111,7 +111,8 @@
     var list = words(q), open = !/\s$/.test(q);
     return list.map(function (w, i) {
       var folded = fold(w);
-      return { folded: folded, exact: exactForm(w), prefix: open && i === list.length - 1 && folded.length >= 2 };
+      var exact = exactForm(w);
+      return { folded: folded, exact: exact, marked: exact !== folded, prefix: open && i === list.length - 1 && folded.length >= 2 };
     });
   }
 
@@ -135,9 +136,10 @@
     return found;
   }
 
-  /* Best score of each article for one term: a strong field (title, ward,
-   * category, tasks) over the body, the exact spelling over a folded match,
-   * the whole word over a prefix. 0 = no match. */
+  /* Best score of each article for one term: the exact spelling (when the
+   * reader typed marks: dương is not đường) over a strong field (title, ward,
+   * category, tasks), that over the body, the whole word over a prefix.
+   * 0 = no match. */
   function scores(term) {
     var best = new Float32Array(index.core.count);
     shardsFor(term).forEach(function (key) {
@@ -147,9 +149,9 @@
         if (!whole && !(term.prefix && token.indexOf(term.folded) === 0)) continue;
         var forms = shard[token];
         for (var form in forms) {
-          var s = 1 + (whole ? 1 : 0) + (form === term.exact ? 2 : 0);
+          var s = 1 + (whole ? 1 : 0) + (term.marked && form === term.exact ? 5 : 0);
           var strong = ids(forms[form][0]), body = ids(forms[form][1]), i;
-          for (i = 0; i < strong.length; i++) if (best[strong[i]] < s + 4) best[strong[i]] = s + 4;
+          for (i = 0; i < strong.length; i++) if (best[strong[i]] < s + 3) best[strong[i]] = s + 3;
           for (i = 0; i < body.length; i++) if (best[body[i]] < s) best[body[i]] = s;
         }
       }
