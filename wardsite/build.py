@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .archive import Archive, assemble
 from .assets import check_refs
+from .cache import CACHE_DIR, Store, fingerprint, toolchain_key
 from .config import Config
 from .content import MAX_ARTICLE_BYTES, BodyRenderer, decode, parse_article
 from .errors import ContentError, only_errors
@@ -21,6 +23,7 @@ from .publish import publish
 from .registry import Registry, load_registry
 from .render import Theme, render
 from .tasks import assign_tasks, task_pages, unknown_assignees
+from .workers import map_indexed
 from .search import search_files
 
 
@@ -33,6 +36,8 @@ class Outcome:
     pages: int = 0
     files: dict = field(default_factory=dict)
     seconds: float = 0.0
+    reused: frozenset = frozenset()  # pages left as the last build wrote them
+    fingerprints: dict = field(default_factory=dict)  # page -> digest of its inputs
 
     @property
     def errors(self) -> list[ContentError]:
@@ -57,28 +62,70 @@ def discover(content_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.as_posix())
 
 
-def read_article(content_dir: Path, rel: Path, registry: Registry, config: Config, render_body: BodyRenderer):
-    """Load one article file: (Article or None, problems)."""
-    path = content_dir / rel
+@dataclass(frozen=True)
+class Source:
+    """An article file's bytes, read once, and their digest."""
+
+    rel: Path
+    raw: bytes
+    digest: str
+
+
+def read_sources(content_dir: Path, rels: list[Path]) -> tuple[list[Source], list[ContentError]]:
+    """The bytes of every article file that can be read; a problem for each that cannot."""
+    root = content_dir.resolve()
+    sources, problems = [], []
+    for rel in rels:
+        path = content_dir / rel
+        try:
+            if not path.resolve().is_relative_to(root):
+                problems.append(ContentError(path, None, "this file is a link to a place outside the content folder; copy the article into the folder instead"))
+            elif path.stat().st_size > MAX_ARTICLE_BYTES:
+                problems.append(ContentError(path, None, f"the file is larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB; split it or move attachments out of the text"))
+            else:
+                raw = path.read_bytes()
+                sources.append(Source(rel, raw, hashlib.blake2b(raw, digest_size=16).hexdigest()))
+        except OSError as exc:
+            problems.append(ContentError(path, None, f"cannot be read ({exc.strerror or exc})"))
+    return sources, problems
+
+
+_renderers: dict[bool, BodyRenderer] = {}
+
+
+def parse_source(content_dir: Path, source: Source, registry: Registry, config: Config):
+    """(Article or None, problems) for one file's bytes."""
+    path = content_dir / source.rel
     try:
-        if not path.resolve().is_relative_to(content_dir.resolve()):
-            return None, [ContentError(path, None, "this file is a link to a place outside the content folder; copy the article into the folder instead")]
-        if path.stat().st_size > MAX_ARTICLE_BYTES:
-            return None, [ContentError(path, None, f"the file is larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB; split it or move attachments out of the text")]
-        text = decode(path.read_bytes())
+        text = decode(source.raw)
     except ValueError as exc:
         return None, [ContentError(path, None, str(exc))]
-    except OSError as exc:
-        return None, [ContentError(path, None, f"cannot be read ({exc.strerror or exc})")]
-    return parse_article(rel, text, registry, config.tz, render_body, display_path=path)
+    render_body = _renderers.get(config.trusted_html) or _renderers.setdefault(config.trusted_html, BodyRenderer(config.trusted_html))
+    article, problems = parse_article(source.rel, text, registry, config.tz, render_body, display_path=path)
+    return (replace(article, digest=source.digest) if article else None), problems
 
 
-def load_all(content_dir: Path, sources: list[Path], registry: Registry, config: Config) -> tuple[list[Article], list[ContentError]]:
-    """Every article that loads, and every problem of those that do not."""
-    render_body = BodyRenderer(config.trusted_html)
-    articles, problems = [], []
-    for rel in sources:
-        article, found = read_article(content_dir, rel, registry, config, render_body)
+def _parse_job(shared, i):
+    content_dir, todo, registry, config = shared
+    return parse_source(content_dir, todo[i], registry, config)
+
+
+def load_all(content_dir: Path, rels: list[Path], registry: Registry, config: Config, store: Store | None = None):
+    """Every article that loads, and every problem of those that do not.
+
+    Files whose bytes were loaded before (same toolchain) come from the cache;
+    the rest are parsed over all cores.
+    """
+    sources, problems = read_sources(content_dir, rels)
+    known = (store.load("articles") if store else None) or {}
+    key = str(content_dir)
+    todo = [s for s in sources if (key, s.rel, s.digest) not in known]
+    parsed = dict(zip(((key, s.rel, s.digest) for s in todo), map_indexed(_parse_job, (content_dir, todo, registry, config), len(todo))))
+    results = {(key, s.rel, s.digest): known.get((key, s.rel, s.digest)) or parsed[(key, s.rel, s.digest)] for s in sources}
+    if store and todo:
+        store.save("articles", results)
+    articles = []
+    for article, found in results.values():
         problems += found
         if article is not None:
             articles.append(article)
@@ -90,13 +137,19 @@ def published(articles, config: Config, now: datetime) -> list[Article]:
     return [a for a in articles if (config.drafts or not a.draft) and (config.future or a.date <= now)]
 
 
-def make_site(content_dir: Path, config: Config, templates_dir: Path | None) -> Outcome:
-    """Everything the site would hold, or the problems that stop it; writes nothing."""
+def make_site(
+    content_dir: Path, config: Config, templates_dir: Path | None, store: Store | None = None, output: Path | None = None
+) -> Outcome:
+    """Everything the site would hold, or the problems that stop it; writes nothing.
+
+    With a store and the output folder of the last build, pages whose inputs
+    did not change since then are not rendered again but listed as reused.
+    """
     started = time.perf_counter()
     registry, problems = load_registry(content_dir)
     organisations, found = load_organisations(content_dir)
     problems += found
-    articles, found = load_all(content_dir, discover(content_dir), registry, config)
+    articles, found = load_all(content_dir, discover(content_dir), registry, config, store)
     problems += found
     assets, found = check_refs(articles, content_dir)
     problems += found
@@ -108,17 +161,44 @@ def make_site(content_dir: Path, config: Config, templates_dir: Path | None) -> 
     problems += collisions(pages, content_dir)
     if only_errors(problems):
         return Outcome(tuple(problems), len(articles), 0, {}, time.perf_counter() - started)
-    files = {**render(pages, archive, config, Theme(templates_dir), taskbook), **search_files(archive, config)}
-    files.update(open_data(archive, config, organisations))
-    files.update(for_hosts(archive, config, list(files)))
+    shared = (archive.wards, archive.categories, archive.years, taskbook.organisations, taskbook.years)
+    fingerprints = {page.dest: fingerprint((page.template, page.title, page.crumbs, page.context, shared)) for page in pages}
+    reused = unchanged_pages(fingerprints, store.load("pages") if store else None, output)
+    files = {**render(pages, archive, config, Theme(templates_dir), taskbook, skip=reused), **search_files(archive, config)}
+    files.update(open_data(archive, config, taskbook))
+    files.update(for_hosts(archive, config, [page.dest for page in pages]))
     files.update({asset.dest: content_dir.joinpath(*asset.source.parts).read_bytes() for asset in assets.values()})
-    return Outcome(tuple(problems), len(articles), len(pages), files, time.perf_counter() - started)
+    return Outcome(tuple(problems), len(articles), len(pages), files, time.perf_counter() - started, reused, fingerprints)
 
 
-def build(content_dir: Path, output: Path, config: Config, templates_dir: Path | None) -> Outcome:
-    """Make the site and, only when nothing is wrong, publish it to output."""
+def unchanged_pages(fingerprints: dict[str, str], last: dict | None, output: Path | None) -> frozenset[str]:
+    """The pages whose inputs are those of the last build and whose file in output is as it left it."""
+    if not last or output is None or last.get("output") != str(output.resolve()):
+        return frozenset()
+    before, manifest = last["fingerprints"], last["manifest"]
+    kept = set()
+    for dest, fp in fingerprints.items():
+        if before.get(dest) == fp and dest in manifest:
+            try:
+                stat = (output / dest).stat()
+            except OSError:
+                continue
+            if (stat.st_size, stat.st_mtime_ns) == manifest[dest]:
+                kept.add(dest)
+    return frozenset(kept)
+
+
+def build(content_dir: Path, output: Path, config: Config, templates_dir: Path | None, cache_dir: Path | None = CACHE_DIR) -> Outcome:
+    """Make the site and, only when nothing is wrong, publish it to output.
+
+    With a cache folder, what the last build loaded and rendered is reused
+    where its inputs did not change; the output is the same either way.
+    """
     started = time.perf_counter()
-    outcome = make_site(content_dir, config, templates_dir)
+    store = Store(toolchain_key(config, content_dir, templates_dir), cache_dir) if cache_dir else None
+    outcome = make_site(content_dir, config, templates_dir, store, output)
     if outcome.ok:
-        publish(outcome.files, output)
-    return Outcome(outcome.problems, outcome.articles, outcome.pages, outcome.files, time.perf_counter() - started)
+        manifest = publish(outcome.files, output, outcome.reused)
+        if store:
+            store.save("pages", {"output": str(output.resolve()), "fingerprints": outcome.fingerprints, "manifest": manifest})
+    return replace(outcome, seconds=time.perf_counter() - started)

@@ -45,6 +45,7 @@ class Article:
     views: int | None = None
     draft: bool = False
     refs: tuple[Ref, ...] = ()  # links to other articles, images and attachments
+    digest: str = ""  # of the file's bytes: what caches and page fingerprints key on
 
     @property
     def year(self) -> int:

@@ -14,8 +14,8 @@ import json
 from . import urls
 from .archive import Archive
 from .config import Config
-from .organisations import UNASSIGNED, Organisations
-from .tasks import Filed, TaskBook, assign_tasks
+from .organisations import UNASSIGNED
+from .tasks import Filed, TaskBook
 
 CSV_HEADER = ("date", "ward", "category", "organisation", "assignee", "task", "article_url")
 
@@ -167,9 +167,8 @@ def _json_bytes(value) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
-def open_data(archive: Archive, config: Config, organisations: Organisations) -> dict[str, bytes]:
+def open_data(archive: Archive, config: Config, book: TaskBook) -> dict[str, bytes]:
     """The open-data files by output path."""
-    book = assign_tasks(archive, organisations)
     return {
         urls.ARTICLES_JSON: _json_bytes(articles_json(archive, config, book)),
         urls.ARTICLES_SCHEMA: _json_bytes(SCHEMA),

@@ -67,11 +67,18 @@ def plan(archive: Archive, config: Config, assets: dict | None = None) -> list[P
     pretty = config.links == "pretty"
     pages_by_source = {PurePosixPath(a.path.as_posix()): urls.article(a) for a in archive.articles}
     home = ("Trang chủ", urls.HOME)
+    # The pages that show counts get them in their context, so that they, and
+    # only they, are rendered again when an article is added or removed.
+    counts = {
+        "wards": {w.slug: len(archive.by_ward.get(w.slug, ())) for w in archive.wards},
+        "years": {y: len(archive.by_year[y]) for y in archive.years},
+        "categories": {c.slug: len(archive.by_category[c.slug]) for c in archive.categories},
+    }
     pages = [
-        Page(urls.HOME, "home.html", {"latest": archive.articles[: config.home_size]}, title=config.title),
-        Page(urls.WARDS, "wards.html", {}, title="Các phường", crumbs=(home,)),
-        Page(urls.YEARS, "years.html", {}, title="Các năm", crumbs=(home,)),
-        Page(urls.CATEGORIES, "categories.html", {}, title="Chuyên mục", crumbs=(home,)),
+        Page(urls.HOME, "home.html", {"latest": archive.articles[: config.home_size], "counts": counts}, title=config.title),
+        Page(urls.WARDS, "wards.html", {"counts": counts}, title="Các phường", crumbs=(home,)),
+        Page(urls.YEARS, "years.html", {"counts": counts}, title="Các năm", crumbs=(home,)),
+        Page(urls.CATEGORIES, "categories.html", {"counts": counts}, title="Chuyên mục", crumbs=(home,)),
         Page(urls.NOT_FOUND, "404.html", {}, title="Không tìm thấy trang"),
         Page(urls.SEARCH, "search.html", {}, title="Tìm kiếm", crumbs=(home,)),
     ]

@@ -46,27 +46,48 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def publish(files: dict[str, bytes], output: Path) -> None:
-    """Replace output with exactly files; a file whose bytes did not change keeps its timestamp."""
+def publish(files: dict[str, bytes], output: Path, reused=frozenset()) -> dict[str, tuple[int, int]]:
+    """Replace output with files plus the reused files of the current output; return its manifest.
+
+    A file whose bytes did not change is hard-linked from the current output
+    rather than written, so it keeps its timestamp (a sync to a host sends
+    only what changed) and costs no copy. The manifest gives each file's
+    size and modification time, for the next build to see it is untouched.
+    """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a published site is for everyone to read
     try:
-        for name in sorted(files):
-            data = files[name]
+        made = set()
+        for name in sorted(set(files) | set(reused)):
             rel = _safe_relative(name)
             target = staging.joinpath(*rel.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             previous = output.joinpath(*rel.parts)
-            if _same_bytes(previous, data):
-                shutil.copy2(previous, target)  # keeps the old timestamp: syncs send only what changed
+            if name not in files or _same_bytes(previous, files[name]):
+                _link_or_copy(previous, target)
             else:
-                target.write_bytes(data)
+                target.write_bytes(files[name])
+        manifest = {}
+        for path in staging.rglob("*"):
+            if path.is_file():
+                stat = path.stat()
+                manifest[path.relative_to(staging).as_posix()] = (stat.st_size, stat.st_mtime_ns)
         _swap(staging, output)
+        return manifest
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _swap(staging: Path, output: Path) -> None:

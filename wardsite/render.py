@@ -18,6 +18,7 @@ from .config import Config
 from .organisations import Organisations
 from .pages import Page
 from .tasks import TaskBook, assign_tasks
+from .workers import map_indexed
 
 THEME_STATIC = "theme/static"
 
@@ -86,8 +87,22 @@ def hashed_assets(static: dict[str, bytes]) -> dict[str, str]:
     return paths
 
 
-def render(pages: list[Page], archive: Archive, config: Config, theme: Theme, taskbook: TaskBook | None = None) -> dict[str, bytes]:
-    """Every page and static file of the site, as bytes by output path."""
+def _render_job(shared, i: int) -> bytes:
+    env, pages = shared
+    page = pages[i]
+    return env.get_template(page.template).render(page=page, **page.context).encode("utf-8")
+
+
+def render(
+    pages: list[Page], archive: Archive, config: Config, theme: Theme, taskbook: TaskBook | None = None, skip=frozenset()
+) -> dict[str, bytes]:
+    """Every page (but those in skip) and static file of the site, as bytes by output path.
+
+    Templates may read the archive, site and taskbook globals only for what
+    every page shares (the lists of wards, years, categories, organisations);
+    anything else a page shows must be in its context, as that is what
+    decides whether an incremental build renders the page again.
+    """
     taskbook = taskbook if taskbook is not None else assign_tasks(archive, Organisations())
     env = theme.environment()
     static = theme.static_files()
@@ -110,8 +125,6 @@ def render(pages: list[Page], archive: Archive, config: Config, theme: Theme, ta
 
     env.globals.update(site=config, archive=archive, urls=urls, href=href, asset=asset, taskbook=taskbook)
     files = {assets[name]: data for name, data in static.items()}
-    templates = {}
-    for page in pages:
-        template = templates.get(page.template) or templates.setdefault(page.template, env.get_template(page.template))
-        files[page.dest] = template.render(page=page, **page.context).encode("utf-8")
+    todo = [page for page in pages if page.dest not in skip]
+    files.update(zip((page.dest for page in todo), map_indexed(_render_job, (env, todo), len(todo))))
     return files

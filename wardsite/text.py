@@ -35,6 +35,7 @@ def _split_tone(syllable: str) -> tuple[str, str]:
     return unicodedata.normalize("NFC", base), tone
 
 
+@lru_cache(maxsize=65536)
 def identity_key(name: str) -> str:
     """A key under which spelling variants of one name are equal.
 
@@ -84,6 +85,7 @@ def _syllable_key(syllable: str) -> tuple[tuple[int, ...], int]:
     return primary, _TONE_RANK.get(tone[:1], 0)
 
 
+@lru_cache(maxsize=65536)
 def sort_key(text: str) -> tuple:
     """Key for Vietnamese alphabetical order, compared syllable by syllable.
 
