@@ -331,7 +331,7 @@
       ui.more.hidden = true;
       updateCounts(null, false);
       say("Gõ từ cần tìm vào ô tìm kiếm, có dấu hay không dấu đều được, ví dụ: duc giang.");
-      ui.results.dataset.query = q;
+      shown(q);
       return;
     }
     var keys = {};
@@ -346,9 +346,18 @@
     say(result.ids.length ? "Tìm thấy " + result.ids.length.toLocaleString("vi") + " bài viết" + about + "." : "Không tìm thấy bài viết nào" + about + ". Hãy thử bớt một từ hoặc bỏ bộ lọc.");
     await showMore(seq);
     if (seq !== current) return;
-    ui.results.dataset.query = q;
-    api.timing.shown = performance.now();
-    api.timing.query = q;
+    shown(q);
+  }
+
+  /* Marks the results as on screen once the browser has painted them. */
+  function shown(q) {
+    requestAnimationFrame(function () {
+      setTimeout(function () {
+        api.timing.shown = performance.now();
+        api.timing.query = q;
+        ui.results.dataset.query = q;
+      }, 0);
+    });
   }
 
   function run() {
