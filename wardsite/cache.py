@@ -38,12 +38,13 @@ def toolchain_key(config, content_dir: Path, templates_dir: Path | None) -> str:
 
 
 class _Fingerprinter(pickle.Pickler):
-    # An article stands for itself by the digest of its file (and the category
-    # name the archive settled on): hashing its whole body on every page that
-    # lists it would cost more than rendering the page.
+    # An article stands for itself by its file: the digest of its bytes, its
+    # path (the slug may come from the file name) and the category name the
+    # archive settled on. Hashing its whole body on every page that lists it
+    # would cost more than rendering the page.
     def persistent_id(self, obj):
         if type(obj).__name__ == "Article" and getattr(obj, "digest", ""):
-            return f"{obj.digest}:{obj.category.name}"
+            return f"{obj.digest}:{obj.path.as_posix()}:{obj.category.name}"
         return None
 
 

@@ -1,0 +1,101 @@
+"""An incremental build gives exactly what a cold build gives, whatever changed in between."""
+
+import shutil
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wardsite.build import build
+from wardsite.config import Config
+
+from conftest import article, write_archive
+
+WARDS = ["Đức Giang", "Ngọc Thụy", "Gia Thuỵ"]
+DATES = ["2020-01-05", "2021-05-13 14:48", "2021-11-30 08:00", "2022-02-01"]
+TASKS = "tasks:\n  - text: Tuyên truyền\n    assignee: MTTQ\n  - Giám sát\n"
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def start(tmp_path):
+    files = {f"bai-{i}.md": article(title=f"Bài {i}", ward=WARDS[i % 3], date=DATES[i % 4]) for i in range(5)}
+    return write_archive(tmp_path, files)
+
+
+def apply(content, templates, op, n):
+    files = sorted(content.glob("*.md"))
+    target = files[n % len(files)] if files else None
+    if op == "add" or target is None:
+        (content / f"moi-{n}.md").write_text(article(title=f"Bài mới {n}", ward=WARDS[n % 3], date=DATES[n % 4], extra=TASKS), encoding="utf-8")
+    elif op == "edit":
+        target.write_text(target.read_text(encoding="utf-8") + f"\nThêm đoạn {n}.\n", encoding="utf-8")
+    elif op == "title":
+        target.write_text(article(title=f"Tiêu đề khác {n}", ward=WARDS[n % 3], date=DATES[n % 4]), encoding="utf-8")
+    elif op == "delete" and len(files) > 1:
+        target.unlink()
+    elif op == "rename":
+        target.rename(content / f"doi-ten-{n}.md")
+    elif op in ("ward", "date"):
+        text = target.read_text(encoding="utf-8")
+        old = text.split(f"{op}: ")[1].split("\n")[0]
+        choices = WARDS if op == "ward" else DATES
+        target.write_text(text.replace(f"{op}: {old}", f"{op}: {choices[(choices.index(old) + 1 + n) % len(choices)] if old in choices else choices[0]}"), encoding="utf-8")
+    elif op == "template":
+        templates.mkdir(exist_ok=True)
+        (templates / "year.html").write_text('{% extends "base.html" %}{% block main %}<h1>Năm ' + str(n) + ' {{ year }}</h1>{% endblock %}', encoding="utf-8")
+
+
+OPS = st.lists(st.tuples(st.sampled_from(["add", "edit", "title", "delete", "rename", "ward", "date", "template"]), st.integers(0, 20)), min_size=1, max_size=4)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=OPS)
+def test_after_any_sequence_of_changes_the_incremental_output_equals_a_cold_build(tmp_path_factory, ops):
+    root = tmp_path_factory.mktemp("inc")
+    content = start(root)
+    templates, cache, out = root / "templates", root / "cache", root / "site"
+    assert build(content, out, Config(), templates, cache_dir=cache).ok
+    for op, n in ops:
+        apply(content, templates, op, n)
+        incremental = build(content, out, Config(), templates, cache_dir=cache)
+        cold_out = root / "cold"
+        shutil.rmtree(cold_out, ignore_errors=True)
+        cold = build(content, cold_out, Config(), templates, cache_dir=None)
+        assert incremental.ok == cold.ok
+        assert tree(out) == tree(cold_out), f"after {op} {n}"
+
+
+def test_a_no_change_rebuild_renders_nothing_and_keeps_every_timestamp(tmp_path):
+    content = start(tmp_path)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(content, out, Config(), None, cache_dir=cache)
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    again = build(content, out, Config(), None, cache_dir=cache)
+    assert again.reused == frozenset(again.fingerprints)
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == stamps
+
+
+def test_an_edit_renders_only_the_pages_that_show_the_article(tmp_path):
+    content = start(tmp_path)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(content, out, Config(), None, cache_dir=cache)
+    edited = content / "bai-1.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn mới.\n", encoding="utf-8")
+    again = build(content, out, Config(), None, cache_dir=cache)
+    rendered = set(again.fingerprints) - again.reused
+    assert "phuong/ngoc-thuy/2021/bai-1.html" in rendered
+    assert "phuong/duc-giang/2020/bai-0.html" not in rendered
+    assert len(rendered) < len(again.fingerprints) / 2
+
+
+def test_a_page_deleted_from_the_output_by_hand_is_made_again(tmp_path):
+    content = start(tmp_path)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(content, out, Config(), None, cache_dir=cache)
+    (out / "phuong/ngoc-thuy/2021/bai-1.html").unlink()
+    (out / "index.html").write_text("tampered", encoding="utf-8")
+    build(content, out, Config(), None, cache_dir=cache)
+    assert (out / "phuong/ngoc-thuy/2021/bai-1.html").is_file()
+    assert "tampered" not in (out / "index.html").read_text(encoding="utf-8")
