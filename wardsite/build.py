@@ -38,6 +38,7 @@ class Outcome:
     seconds: float = 0.0
     reused: frozenset = frozenset()  # pages left as the last build wrote them
     fingerprints: dict = field(default_factory=dict)  # page -> digest of its inputs
+    whole: frozenset = frozenset()  # the files made from the whole archive
 
     @property
     def errors(self) -> list[ContentError]:
@@ -138,12 +139,17 @@ def published(articles, config: Config, now: datetime) -> list[Article]:
 
 
 def make_site(
-    content_dir: Path, config: Config, templates_dir: Path | None, store: Store | None = None, output: Path | None = None
+    content_dir: Path,
+    config: Config,
+    templates_dir: Path | None,
+    store: Store | None = None,
+    output: Path | None = None,
+    last: dict | None = None,
 ) -> Outcome:
     """Everything the site would hold, or the problems that stop it; writes nothing.
 
-    With a store and the output folder of the last build, pages whose inputs
-    did not change since then are not rendered again but listed as reused.
+    Given what the last build left in output (its fingerprints and manifest),
+    files whose inputs did not change are not made again but listed as reused.
     """
     started = time.perf_counter()
     registry, problems = load_registry(content_dir)
@@ -161,14 +167,31 @@ def make_site(
     problems += collisions(pages, content_dir)
     if only_errors(problems):
         return Outcome(tuple(problems), len(articles), 0, {}, time.perf_counter() - started)
-    shared = (archive.wards, archive.categories, archive.years, taskbook.organisations, taskbook.years)
-    fingerprints = {page.dest: fingerprint((page.template, page.title, page.crumbs, page.context, shared)) for page in pages}
-    reused = unchanged_pages(fingerprints, store.load("pages") if store else None, output)
-    files = {**render(pages, archive, config, Theme(templates_dir), taskbook, skip=reused), **search_files(archive, config)}
-    files.update(open_data(archive, config, taskbook))
-    files.update(for_hosts(archive, config, [page.dest for page in pages]))
+    shared = fingerprint((archive.wards, archive.categories, archive.years, taskbook.organisations, taskbook.years))
+    fingerprints = dict(zip((page.dest for page in pages), map_indexed(_fingerprint_job, (pages, shared), len(pages))))
+    reused = unchanged_pages(fingerprints, last, output)
+    files = render(pages, archive, config, Theme(templates_dir), taskbook, skip=reused)
+    # The files made from the whole archive (search index, open data, feeds,
+    # sitemap) change with any article; when none changed, they are reused.
+    whole_key = fingerprint((shared, archive.articles, sorted(fingerprints)))
+    kept_whole = unchanged_pages({name: whole_key for name in (last or {}).get("whole", ())}, last, output)
+    if kept_whole and len(kept_whole) == len(last["whole"]):
+        whole = {}
+        reused |= kept_whole
+    else:
+        whole = {**search_files(archive, config), **open_data(archive, config, taskbook)}
+        whole.update(for_hosts(archive, config, [page.dest for page in pages]))
+        kept_whole = frozenset(whole)
+    files.update(whole)
     files.update({asset.dest: content_dir.joinpath(*asset.source.parts).read_bytes() for asset in assets.values()})
-    return Outcome(tuple(problems), len(articles), len(pages), files, time.perf_counter() - started, reused, fingerprints)
+    fingerprints.update({name: whole_key for name in kept_whole})
+    return Outcome(tuple(problems), len(articles), len(pages), files, time.perf_counter() - started, reused, fingerprints, kept_whole)
+
+
+def _fingerprint_job(shared, i: int) -> str:
+    pages, facts = shared
+    page = pages[i]
+    return fingerprint((page.template, page.title, page.crumbs, page.context, facts))
 
 
 def unchanged_pages(fingerprints: dict[str, str], last: dict | None, output: Path | None) -> frozenset[str]:
@@ -196,9 +219,10 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
     """
     started = time.perf_counter()
     store = Store(toolchain_key(config, content_dir, templates_dir), cache_dir) if cache_dir else None
-    outcome = make_site(content_dir, config, templates_dir, store, output)
+    last = store.load("pages") if store else None
+    outcome = make_site(content_dir, config, templates_dir, store, output, last)
     if outcome.ok:
-        manifest = publish(outcome.files, output, outcome.reused)
+        manifest = publish(outcome.files, output, outcome.reused, last["manifest"] if last else None)
         if store:
-            store.save("pages", {"output": str(output.resolve()), "fingerprints": outcome.fingerprints, "manifest": manifest})
+            store.save("pages", {"output": str(output.resolve()), "fingerprints": outcome.fingerprints, "manifest": manifest, "whole": sorted(outcome.whole)})
     return replace(outcome, seconds=time.perf_counter() - started)

@@ -46,38 +46,44 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def publish(files: dict[str, bytes], output: Path, reused=frozenset()) -> dict[str, tuple[int, int]]:
-    """Replace output with files plus the reused files of the current output; return its manifest.
+def publish(files: dict[str, bytes], output: Path, reused=frozenset(), manifest: dict | None = None) -> dict[str, tuple[int, int]]:
+    """Make output hold exactly files plus the reused files it already has; return its manifest.
 
+    The new site is assembled in a folder beside output and swapped in whole.
     A file whose bytes did not change is hard-linked from the current output
     rather than written, so it keeps its timestamp (a sync to a host sends
-    only what changed) and costs no copy. The manifest gives each file's
-    size and modification time, for the next build to see it is untouched.
+    only what changed) and costs no copy. The manifest gives each file's size
+    and modification time, for the next build to see it is untouched; given
+    the last one, a build that changes nothing touches nothing.
     """
     output = output.resolve()
+    names = set(files) | set(reused)
+    changed = {name for name, data in files.items() if not _same_bytes(output / name, data)}
+    if manifest is not None and not changed and names == set(manifest) and output.is_dir():
+        return manifest
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a published site is for everyone to read
+    old, new = str(output), str(staging)
     try:
-        made = set()
-        for name in sorted(set(files) | set(reused)):
-            rel = _safe_relative(name)
-            target = staging.joinpath(*rel.parts)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            previous = output.joinpath(*rel.parts)
-            if name not in files or _same_bytes(previous, files[name]):
-                _link_or_copy(previous, target)
+        made = {new}
+        result = {}
+        for name in sorted(names):
+            _safe_relative(name)
+            target = os.path.join(new, name)
+            folder = os.path.dirname(target)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            if name in changed:
+                with open(target, "wb") as file:
+                    file.write(files[name])
             else:
-                target.write_bytes(files[name])
-        manifest = {}
-        for path in staging.rglob("*"):
-            if path.is_file():
-                stat = path.stat()
-                manifest[path.relative_to(staging).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+                _link_or_copy(os.path.join(old, name), target)
+            stat = os.stat(target)
+            result[name] = (stat.st_size, stat.st_mtime_ns)
         _swap(staging, output)
-        return manifest
+        return result
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
