@@ -92,7 +92,7 @@ def test_article_ids_survive_their_encoding(ids):
 
 @given(st.lists(st.text(alphabet=VIETNAMESE + " ,.;:–-()\"'\n0123456789<>&/", max_size=60), max_size=8))
 def test_texts_survive_their_packing_against_a_word_list(texts):
-    codes, vocabulary = search.pack_texts(texts)
+    codes, vocabulary = search.pack_texts([search.pieces(t) for t in texts])
     assert [search.unpack_text(c, vocabulary) for c in codes] == texts
 
 

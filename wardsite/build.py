@@ -24,6 +24,7 @@ from .registry import Registry, load_registry
 from .render import Theme, render
 from .tasks import assign_tasks, task_pages, unknown_assignees
 from .workers import map_indexed
+from .search import entries as search_entries
 from .search import search_files
 
 
@@ -179,7 +180,10 @@ def make_site(
         whole = {}
         reused |= kept_whole
     else:
-        whole = {**search_files(archive, config), **open_data(archive, config, taskbook)}
+        indexed = search_entries(archive.articles, (store.load("search") if store else None) or {})
+        if store:
+            store.save("search", indexed)
+        whole = {**search_files(archive, config, indexed), **open_data(archive, config, taskbook)}
         whole.update(for_hosts(archive, config, [page.dest for page in pages]))
         kept_whole = frozenset(whole)
     files.update(whole)

@@ -22,6 +22,7 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from functools import lru_cache
 from itertools import groupby
@@ -30,6 +31,7 @@ from . import urls
 from .archive import Archive
 from .config import Config
 from .text import TONE_MARKS, fold, words
+from .workers import map_indexed
 
 META_SIZE = 40  # articles per metadata shard: few bytes per result shown
 SHARD_LIMIT = 60_000  # a two-letter shard bigger than this is split by three letters
@@ -141,20 +143,54 @@ def strong_text(article) -> str:
     return f"{article.title} {article.ward_name} {article.category.name} {tasks}"
 
 
-def postings(archive: Archive) -> dict[str, dict[str, tuple[list[int], list[int]]]]:
+@dataclass(frozen=True)
+class Entry:
+    """What the index needs of one article, worked out once and cached with it."""
+
+    strong: tuple[tuple[str, str], ...]  # (folded, exact) tokens of title, ward, category, tasks
+    body: tuple[tuple[str, str], ...]  # (folded, exact) tokens of the body
+    texts: tuple[tuple[str, ...], ...]  # pieces of title, snippet, then each task's text and assignee
+
+
+def entry(article) -> Entry:
+    texts = [article.title, _cut(article.summary, SNIPPET_CHARS)]
+    for t in article.tasks:
+        texts += [_cut(t.text, TASK_CHARS), t.assignee or ""]
+    return Entry(
+        strong=tuple(sorted(set(tokens(strong_text(article))))),
+        body=tuple(sorted(set(tokens(plain_text(article.body_html))))),
+        texts=tuple(tuple(pieces(text)) for text in texts),
+    )
+
+
+def entries(articles, known: dict) -> dict:
+    """Each article's Entry by its cache key, taking those in known as they are."""
+    keyed = {(a.digest, a.path, a.category.name): a for a in articles}
+    todo = [a for key, a in keyed.items() if key not in known]
+    made = dict(zip(((a.digest, a.path, a.category.name) for a in todo), map_indexed(_entry_job, todo, len(todo))))
+    return {key: known.get(key) or made[key] for key in keyed}
+
+
+def _entry_job(articles, i: int) -> Entry:
+    return entry(articles[i])
+
+
+def postings(found: list[Entry]) -> dict[str, dict[str, tuple[list[int], list[int]]]]:
     """folded → exact form → (ids matching in a strong field, ids matching in the body only)."""
-    strong, body = defaultdict(lambda: defaultdict(set)), defaultdict(lambda: defaultdict(set))
-    for i, article in enumerate(archive.articles):
-        for folded, exact in tokens(strong_text(article)):
-            strong[folded][exact].add(i)
-        for folded, exact in tokens(plain_text(article.body_html)):
-            body[folded][exact].add(i)
+    strong, body = defaultdict(lambda: defaultdict(list)), defaultdict(lambda: defaultdict(list))
+    for i, e in enumerate(found):
+        for folded, exact in e.strong:
+            strong[folded][exact].append(i)
+        for folded, exact in e.body:
+            body[folded][exact].append(i)
     index = {}
     for folded in sorted(strong.keys() | body.keys()):
         forms = strong[folded].keys() | body[folded].keys()
-        index[folded] = {
-            exact: (sorted(strong[folded][exact]), sorted(body[folded][exact] - strong[folded][exact])) for exact in sorted(forms)
-        }
+        index[folded] = {}
+        for exact in sorted(forms):
+            in_strong = strong[folded][exact]
+            taken = set(in_strong)
+            index[folded][exact] = (in_strong, [i for i in body[folded][exact] if i not in taken])
     return index
 
 
@@ -197,12 +233,11 @@ def pieces(text: str) -> list[str]:
     return [r for i, r in enumerate(runs) if not (r == " " and 0 < i < len(runs) - 1)]
 
 
-def pack_texts(texts: list[str]) -> tuple[list[str], list[str]]:
-    """Texts as strings of varint numbers into one word list, and that list, commonest first.
+def pack_texts(split: list[tuple[str, ...]]) -> tuple[list[str], list[str]]:
+    """Texts (as their pieces) as strings of varint numbers into one word list, and that list, commonest first.
 
     Vietnamese repeats its syllables, so this stores a text in about a third of its size.
     """
-    split = [pieces(t) for t in texts]
     counts = Counter(p for ps in split for p in ps)
     vocabulary = sorted(counts, key=lambda p: (-counts[p], p))
     number = {p: n for n, p in enumerate(vocabulary)}
@@ -222,14 +257,9 @@ def unpack_text(code: str, vocabulary: list[str]) -> str:
     return "".join(out)
 
 
-def meta_shard(articles) -> tuple[list[str], list[list]]:
+def meta_shard(articles, found: list[Entry]) -> tuple[list[str], list[list]]:
     """The word list and, per article, [title, link, date, short text, tasks as [text, assignee?]]."""
-    texts = []
-    for a in articles:
-        texts += [a.title, _cut(a.summary, SNIPPET_CHARS)]
-        for t in a.tasks:
-            texts += [_cut(t.text, TASK_CHARS), t.assignee or ""]
-    codes, vocabulary = pack_texts(texts)
+    codes, vocabulary = pack_texts([texts for e in found for texts in e.texts])
     take = iter(codes)
     docs = []
     for a in articles:
@@ -239,12 +269,17 @@ def meta_shard(articles) -> tuple[list[str], list[list]]:
     return vocabulary, docs
 
 
-def search_files(archive: Archive, config: Config) -> dict[str, bytes]:
-    """Every file of the search index, by output path; the same archive gives the same bytes."""
+def search_files(archive: Archive, config: Config, known: dict | None = None) -> dict[str, bytes]:
+    """Every file of the search index, by output path; the same archive gives the same bytes.
+
+    known: the articles' entries by cache key, from `entries` (worked out here when not given).
+    """
     files: dict[str, str] = {}
     folder = urls.SEARCH_DATA
+    known = known if known is not None else entries(archive.articles, {})
+    found = [known[(a.digest, a.path, a.category.name)] for a in archive.articles]
 
-    shards, split = token_shards(postings(archive))
+    shards, split = token_shards(postings(found))
     shard_names = {}
     for key in sorted(shards):
         body = f"wardsearch.tokens({js_json(key)},{js_json(shards[key])});\n"
@@ -253,7 +288,7 @@ def search_files(archive: Archive, config: Config) -> dict[str, bytes]:
 
     meta_names = []
     for start in range(0, len(archive.articles), META_SIZE):
-        vocabulary, docs = meta_shard(archive.articles[start : start + META_SIZE])
+        vocabulary, docs = meta_shard(archive.articles[start : start + META_SIZE], found[start : start + META_SIZE])
         body = f"wardsearch.meta({start},{js_json(vocabulary)},{js_json(docs)});\n"
         meta_names.append(_file_name("m", str(start // META_SIZE), body))
         files[f"{folder}/{meta_names[-1]}"] = body
