@@ -19,7 +19,7 @@ from .model import Article
 from .opendata import open_data
 from .organisations import load_organisations
 from .pages import collisions, plan
-from .publish import publish
+from .publish import clear_leftovers, locked, publish
 from .registry import Registry, load_registry
 from .render import Theme, render
 from .tasks import assign_tasks, task_pages, unknown_assignees
@@ -226,7 +226,9 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
     last = store.load("pages") if store else None
     outcome = make_site(content_dir, config, templates_dir, store, output, last)
     if outcome.ok:
-        manifest = publish(outcome.files, output, outcome.reused, last["manifest"] if last else None)
-        if store:
-            store.save("pages", {"output": str(output.resolve()), "fingerprints": outcome.fingerprints, "manifest": manifest, "whole": sorted(outcome.whole)})
+        with locked(output):
+            clear_leftovers(output)
+            manifest = publish(outcome.files, output, outcome.reused, last["manifest"] if last else None)
+            if store:
+                store.save("pages", {"output": str(output.resolve()), "fingerprints": outcome.fingerprints, "manifest": manifest, "whole": sorted(outcome.whole)})
     return replace(outcome, seconds=time.perf_counter() - started)

@@ -11,7 +11,7 @@ from pathlib import Path
 from . import build as pipeline
 from .config import CONFIG_FILE, Config, load_config
 from .errors import ContentError
-from .publish import refusal
+from .publish import Busy, refusal
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -189,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except Busy as exc:
+        print(f"wardsite {args.command}: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
     except UsageError as exc:
         print(f"wardsite {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE

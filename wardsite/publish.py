@@ -7,10 +7,12 @@ previous site exactly as it was.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
-from pathlib import Path, PurePosixPath
+from contextlib import contextmanager
+from pathlib import Path
 
 
 def refusal(output: Path, content: Path, root: Path) -> str | None:
@@ -32,11 +34,10 @@ def refusal(output: Path, content: Path, root: Path) -> str | None:
     return None
 
 
-def _safe_relative(name: str) -> PurePosixPath:
-    path = PurePosixPath(name)
-    if path.is_absolute() or ".." in path.parts or not path.parts:
+def _check_inside(name: str) -> None:
+    parts = name.split("/")
+    if not name or name.startswith("/") or "\\" in name or ".." in parts or "" in parts:
         raise ValueError(f"refusing to write {name!r} outside the output folder")
-    return path
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -69,7 +70,7 @@ def publish(files: dict[str, bytes], output: Path, reused=frozenset(), manifest:
         made = {new}
         result = {}
         for name in sorted(names):
-            _safe_relative(name)
+            _check_inside(name)
             target = os.path.join(new, name)
             folder = os.path.dirname(target)
             if folder not in made:
@@ -78,8 +79,9 @@ def publish(files: dict[str, bytes], output: Path, reused=frozenset(), manifest:
             if name in changed:
                 with open(target, "wb") as file:
                     file.write(files[name])
-            else:
-                _link_or_copy(os.path.join(old, name), target)
+            elif _link_or_copy(os.path.join(old, name), target) and manifest and name in manifest:
+                result[name] = manifest[name]  # a hard link is the same file: same size and time
+                continue
             stat = os.stat(target)
             result[name] = (stat.st_size, stat.st_mtime_ns)
         _swap(staging, output)
@@ -89,11 +91,14 @@ def publish(files: dict[str, bytes], output: Path, reused=frozenset(), manifest:
         raise
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def _link_or_copy(source: str, target: str) -> bool:
+    """Hard-link source to target (True), or copy it with its timestamp where links are refused."""
     try:
         os.link(source, target)
+        return True
     except OSError:
         shutil.copy2(source, target)
+        return False
 
 
 def _swap(staging: Path, output: Path) -> None:
@@ -103,4 +108,58 @@ def _swap(staging: Path, output: Path) -> None:
     retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
     os.replace(output, retired / "site")
     os.replace(staging, output)
-    shutil.rmtree(retired, ignore_errors=True)
+    _discard(retired)
+
+
+def _discard(folder: Path) -> None:
+    """Delete a retired site without making the build wait for it.
+
+    Deleting tens of thousands of files takes longer than linking them, and
+    the new site is already in place: a detached process removes the old one.
+    """
+    if not hasattr(os, "fork"):
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    pid = os.fork()
+    if pid == 0:  # the child starts a grandchild and leaves at once, so nothing waits on it
+        try:
+            if os.fork() == 0:
+                shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def clear_leftovers(output: Path) -> None:
+    """Remove folders a killed build left beside output (they were never published).
+
+    Only call this while holding the output's lock, or another build's work in progress goes too.
+    """
+    output = output.resolve()
+    for kind in ("new", "old"):
+        for leftover in output.parent.glob(f".{output.name}.{kind}-*"):
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+class Busy(Exception):
+    """Another build holds the output folder."""
+
+
+@contextmanager
+def locked(output: Path):
+    """Hold the folder output is in for one build; a second build at once gets Busy instead of interleaving.
+
+    The lock is on the folder itself (flock works on a directory), so it leaves no lock file behind.
+    """
+    parent = output.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Busy(f"another build is writing into {parent} right now; wait for it to finish and run again") from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
