@@ -143,13 +143,23 @@ def strong_text(article) -> str:
     return f"{article.title} {article.ward_name} {article.category.name} {tasks}"
 
 
+_US, _RS = "\x1f", "\x1e"
+
+
 @dataclass(frozen=True)
 class Entry:
     """What the index needs of one article, worked out once and cached with it."""
 
     strong: tuple[tuple[str, str], ...]  # (folded, exact) tokens of title, ward, category, tasks
     body: tuple[tuple[str, str], ...]  # (folded, exact) tokens of the body
-    texts: tuple[tuple[str, ...], ...]  # pieces of title, snippet, then each task's text and assignee
+    # The pieces of title, snippet, then each task's text and assignee, as one
+    # string: pieces split by US, texts by RS (taken out of the text first).
+    # One string pickles many times faster than thousands of small ones.
+    packed: str
+
+    @property
+    def texts(self) -> list[list[str]]:
+        return [text.split(_US) if text else [] for text in self.packed.split(_RS)]
 
 
 def entry(article) -> Entry:
@@ -159,7 +169,7 @@ def entry(article) -> Entry:
     return Entry(
         strong=tuple(sorted(set(tokens(strong_text(article))))),
         body=tuple(sorted(set(tokens(plain_text(article.body_html))))),
-        texts=tuple(tuple(pieces(text)) for text in texts),
+        packed=_RS.join(_US.join(pieces(text.replace(_US, " ").replace(_RS, " "))) for text in texts),
     )
 
 
