@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -66,27 +68,50 @@ def discover(content_dir: Path) -> list[Path]:
 
 @dataclass(frozen=True)
 class Source:
-    """An article file's bytes, read once, and their digest."""
+    """An article file: its size and time, the digest of its bytes, and the bytes when they had to be read."""
 
     rel: Path
-    raw: bytes
+    mark: tuple[int, int]  # (size, modification time in ns)
     digest: str
+    raw: bytes | None = None
 
 
-def read_sources(content_dir: Path, rels: list[Path]) -> tuple[list[Source], list[ContentError]]:
-    """The bytes of every article file that can be read; a problem for each that cannot."""
-    root = content_dir.resolve()
+def _inside(real: str, root: str) -> bool:
+    return real == root or real.startswith(root + os.sep)
+
+
+def read_sources(content_dir: Path, rels: list[Path], seen: dict | None = None) -> tuple[list[Source], list[ContentError]]:
+    """Every article file that can be read, and a problem for each that cannot.
+
+    A file whose size and modification time are those seen last time keeps
+    the digest it had then and is not read again (as make and Hugo decide).
+    """
+    seen = seen or {}
+    root = os.path.realpath(content_dir)
+    real_folders: dict[str, str] = {}
     sources, problems = [], []
     for rel in rels:
         path = content_dir / rel
+        full = os.path.join(content_dir, rel)
+        folder = os.path.dirname(full)
         try:
-            if not path.resolve().is_relative_to(root):
+            if folder not in real_folders:
+                real_folders[folder] = os.path.realpath(folder)
+            info = os.lstat(full)
+            if (stat.S_ISLNK(info.st_mode) or not _inside(real_folders[folder], root)) and not _inside(os.path.realpath(full), root):
                 problems.append(ContentError(path, None, "this file is a link to a place outside the content folder; copy the article into the folder instead"))
-            elif path.stat().st_size > MAX_ARTICLE_BYTES:
+                continue
+            info = os.stat(full)
+            if info.st_size > MAX_ARTICLE_BYTES:
                 problems.append(ContentError(path, None, f"the file is larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB; split it or move attachments out of the text"))
+                continue
+            mark = (info.st_size, info.st_mtime_ns)
+            before = seen.get(rel)
+            if before and before[0] == mark:
+                sources.append(Source(rel, mark, before[1]))
             else:
                 raw = path.read_bytes()
-                sources.append(Source(rel, raw, hashlib.blake2b(raw, digest_size=16).hexdigest()))
+                sources.append(Source(rel, mark, hashlib.blake2b(raw, digest_size=16).hexdigest(), raw))
         except OSError as exc:
             problems.append(ContentError(path, None, f"cannot be read ({exc.strerror or exc})"))
     return sources, problems
@@ -99,9 +124,11 @@ def parse_source(content_dir: Path, source: Source, registry: Registry, config: 
     """(Article or None, problems) for one file's bytes."""
     path = content_dir / source.rel
     try:
-        text = decode(source.raw)
+        text = decode(source.raw if source.raw is not None else path.read_bytes())
     except ValueError as exc:
         return None, [ContentError(path, None, str(exc))]
+    except OSError as exc:
+        return None, [ContentError(path, None, f"cannot be read ({exc.strerror or exc})")]
     render_body = _renderers.get(config.trusted_html) or _renderers.setdefault(config.trusted_html, BodyRenderer(config.trusted_html))
     article, problems = parse_article(source.rel, text, registry, config.tz, render_body, display_path=path)
     return (replace(article, digest=source.digest) if article else None), problems
@@ -118,14 +145,17 @@ def load_all(content_dir: Path, rels: list[Path], registry: Registry, config: Co
     Files whose bytes were loaded before (same toolchain) come from the cache;
     the rest are parsed over all cores.
     """
-    sources, problems = read_sources(content_dir, rels)
-    known = (store.load("articles") if store else None) or {}
+    cached = (store.load("articles") if store else None) or {}
     key = str(content_dir)
+    seen = cached.get("seen", {}).get(key, {})
+    known = cached.get("loaded", {})
+    sources, problems = read_sources(content_dir, rels, seen)
     todo = [s for s in sources if (key, s.rel, s.digest) not in known]
     parsed = dict(zip(((key, s.rel, s.digest) for s in todo), map_indexed(_parse_job, (content_dir, todo, registry, config), len(todo))))
     results = {(key, s.rel, s.digest): known.get((key, s.rel, s.digest)) or parsed[(key, s.rel, s.digest)] for s in sources}
-    if store and todo:
-        store.save("articles", results)
+    now_seen = {s.rel: (s.mark, s.digest) for s in sources}
+    if store and (todo or now_seen != seen):
+        store.save("articles", {"loaded": results, "seen": {key: now_seen}})
     articles = []
     for article, found in results.values():
         problems += found
