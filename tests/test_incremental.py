@@ -73,7 +73,8 @@ def test_a_no_change_rebuild_renders_nothing_and_keeps_every_timestamp(tmp_path)
     build(content, out, Config(), None, cache_dir=cache)
     stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     again = build(content, out, Config(), None, cache_dir=cache)
-    assert again.reused == frozenset(again.fingerprints)
+    assert again.ok and again.files == {}
+    assert again.reused == frozenset(p.relative_to(out).as_posix() for p in stamps)
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == stamps
 
 
@@ -99,3 +100,20 @@ def test_a_page_deleted_from_the_output_by_hand_is_made_again(tmp_path):
     build(content, out, Config(), None, cache_dir=cache)
     assert (out / "phuong/ngoc-thuy/2021/bai-1.html").is_file()
     assert "tampered" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_future_article_appears_on_the_first_build_after_it_comes_due(tmp_path):
+    import time
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    soon = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")) + timedelta(seconds=2)
+    content = start(tmp_path)
+    (content / "sap-toi.md").write_text(article(title="Sắp tới", date=soon.strftime("%Y-%m-%d %H:%M:%S")), encoding="utf-8")
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    page = out / f"phuong/duc-giang/{soon.year}/sap-toi.html"
+    build(content, out, Config(), None, cache_dir=cache)
+    assert not page.exists()
+    time.sleep(2.5)
+    build(content, out, Config(), None, cache_dir=cache)
+    assert page.is_file()

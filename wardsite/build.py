@@ -42,6 +42,7 @@ class Outcome:
     reused: frozenset = frozenset()  # pages left as the last build wrote them
     fingerprints: dict = field(default_factory=dict)  # page -> digest of its inputs
     whole: frozenset = frozenset()  # the files made from the whole archive
+    release: datetime | None = None  # when the next future-dated article is due
 
     @property
     def errors(self) -> list[ContentError]:
@@ -190,7 +191,9 @@ def make_site(
     problems += found
     assets, found = check_refs(articles, content_dir)
     problems += found
-    articles = published(articles, config, datetime.now(config.tz))
+    now = datetime.now(config.tz)
+    waiting = [a.date for a in articles if a.date > now and not config.future]
+    articles = published(articles, config, now)
     archive: Archive = assemble(articles, registry)
     taskbook = assign_tasks(archive, organisations)
     problems += unknown_assignees(taskbook, organisations, content_dir)
@@ -219,7 +222,9 @@ def make_site(
     files.update(whole)
     files.update({asset.dest: content_dir.joinpath(*asset.source.parts).read_bytes() for asset in assets.values()})
     fingerprints.update({name: whole_key for name in kept_whole})
-    return Outcome(tuple(problems), len(articles), len(pages), files, time.perf_counter() - started, reused, fingerprints, kept_whole)
+    return Outcome(
+        tuple(problems), len(articles), len(pages), files, time.perf_counter() - started, reused, fingerprints, kept_whole, min(waiting, default=None)
+    )
 
 
 def _fingerprint_job(shared, i: int) -> str:
@@ -237,28 +242,73 @@ def unchanged_pages(fingerprints: dict[str, str], last: dict | None, output: Pat
     for dest, fp in fingerprints.items():
         if before.get(dest) == fp and dest in manifest:
             try:
-                stat = (output / dest).stat()
+                info = os.stat(output / dest)
             except OSError:
                 continue
-            if (stat.st_size, stat.st_mtime_ns) == manifest[dest]:
+            if (info.st_size, info.st_mtime_ns) == manifest[dest]:
                 kept.add(dest)
     return frozenset(kept)
+
+
+def content_marks(content_dir: Path) -> str:
+    """A digest of the name, size and time of every file under the content folder."""
+    h = hashlib.blake2b(digest_size=16)
+    for folder, subfolders, names in os.walk(content_dir, followlinks=True):
+        subfolders.sort()
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            h.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def _untouched(last: dict, output: Path) -> bool:
+    if last.get("output") != str(output.resolve()):
+        return False
+    for name, mark in last["manifest"].items():
+        try:
+            info = os.stat(output / name)
+        except OSError:
+            return False
+        if (info.st_size, info.st_mtime_ns) != mark:
+            return False
+    return True
 
 
 def build(content_dir: Path, output: Path, config: Config, templates_dir: Path | None, cache_dir: Path | None = CACHE_DIR) -> Outcome:
     """Make the site and, only when nothing is wrong, publish it to output.
 
     With a cache folder, what the last build loaded and rendered is reused
-    where its inputs did not change; the output is the same either way.
+    where its inputs did not change; the output is the same either way. When
+    no file under the content folder changed (name, size and time), nor
+    wardsite, the templates or the configuration, no article came due and
+    the output is as the last build left it, there is nothing to do.
     """
     started = time.perf_counter()
     store = Store(toolchain_key(config, content_dir, templates_dir), cache_dir) if cache_dir else None
     last = store.load("pages") if store else None
+    marks = content_marks(content_dir) if store else None
+    due = last and last.get("release") and datetime.now(config.tz) >= last["release"]
+    if last and last.get("marks") == marks and not due and _untouched(last, output):
+        return Outcome(last["problems"], last["articles"], last["pages"], {}, time.perf_counter() - started, frozenset(last["manifest"]))
     outcome = make_site(content_dir, config, templates_dir, store, output, last)
     if outcome.ok:
         with locked(output):
             clear_leftovers(output)
             manifest = publish(outcome.files, output, outcome.reused, last["manifest"] if last else None)
             if store:
-                store.save("pages", {"output": str(output.resolve()), "fingerprints": outcome.fingerprints, "manifest": manifest, "whole": sorted(outcome.whole)})
+                store.save("pages", {
+                    "output": str(output.resolve()),
+                    "fingerprints": outcome.fingerprints,
+                    "manifest": manifest,
+                    "whole": sorted(outcome.whole),
+                    "marks": marks,
+                    "release": outcome.release,
+                    "problems": outcome.problems,
+                    "articles": outcome.articles,
+                    "pages": outcome.pages,
+                })
     return replace(outcome, seconds=time.perf_counter() - started)
