@@ -44,3 +44,10 @@ def test_vietnamese_order_puts_letters_with_marks_after_their_base():
 
 def test_tone_is_second_to_the_letters():
     assert sort_key("ma") < sort_key("mà") < sort_key("mả") < sort_key("mã") < sort_key("má") < sort_key("mạ") < sort_key("mac")
+
+
+def test_a_long_slug_keeps_every_word_up_to_the_cut():
+    title = "Thường trực Đảng ủy phường Phúc Lợi làm việc với MTTQ và các đoàn thể CTXH phường về nhiệm vụ năm 2022"
+    slug = slugify(title)
+    assert slug == "thuong-truc-dang-uy-phuong-phuc-loi-lam-viec-voi-mttq-va-cac-doan-the-ctxh"
+    assert slugify(title, max_length=0).startswith(slug + "-phuong")

@@ -693,17 +693,8 @@ def _stamp(source_id: str, content: str) -> str:
 
 
 def title_slug(title: str, limit: int = MAX_SLUG_LENGTH) -> str:
-    """The file name of an article: its title as a slug, cut after the last whole word that fits.
-
-    text.slugify's own cut (python-slugify's word_boundary) skips a word that
-    does not fit and goes on with shorter ones after it (`...ctxh-ve-vu`),
-    so the whole slug is made first and cut here.
-    """
-    slug = slugify(title, max_length=0)
-    if len(slug) > limit:
-        cut = slug[: limit + 1].rsplit("-", 1)[0] if "-" in slug[:limit] else slug[:limit]
-        slug = cut.strip("-")
-    return slug or "bai-viet"
+    """The file name of an article: its title as a slug."""
+    return slugify(title, max_length=limit) or "bai-viet"
 
 
 def read_raw(raw: bytes) -> str:

@@ -63,8 +63,15 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def slugify(text: str, max_length: int = 80) -> str:
-    """An ASCII slug: `Đức Giang` → `duc-giang`, cut at a word boundary."""
-    return _slugify(nfc(text).replace("đ", "d").replace("Đ", "D"), max_length=max_length, word_boundary=True)
+    """An ASCII slug: `Đức Giang` → `duc-giang`, cut after the last whole word that fits.
+
+    python-slugify's own cut skips a word that does not fit and goes on with
+    shorter ones after it, so the whole slug is made first and cut here.
+    """
+    slug = _slugify(nfc(text).replace("đ", "d").replace("Đ", "D"))
+    if max_length and len(slug) > max_length:
+        slug = (slug[: max_length + 1].rsplit("-", 1)[0] if "-" in slug[:max_length] else slug[:max_length]).strip("-")
+    return slug
 
 
 def sentence_case(text: str) -> str:
