@@ -169,3 +169,14 @@ def test_the_search_page_points_at_the_core_and_the_site_root(archive_dir):
     assert 'data-core="chi-muc/core.js"' in page
     assert 'data-root="../index.html"' in page
     assert re.search(r'<script src="\.\./static/search\.[0-9a-f]{10}\.js" defer></script>', page)
+
+
+def test_a_task_is_found_by_the_registry_name_of_its_organisation(tmp_path):
+    content = write_archive(tmp_path, {"a.md": article(extra="tasks:\n  - text: Vận động hội viên\n    assignee: Hội Phụ nữ\n  - Việc chung\n")})
+    (content / "organisations.yaml").write_text(
+        "organisations:\n  - name: Hội Liên hiệp Phụ nữ\n    aliases: [Hội Phụ nữ, Hội LHPN]\n", encoding="utf-8"
+    )
+    files = make_site(content, Config(), None).files
+    shards = "".join(data.decode("utf-8") for name, data in files.items() if name.startswith(urls.SEARCH_DATA + "/t-"))
+    assert '"hiep":{' in shards and '"lien":{' in shards  # only the registry's name has these words
+    assert "ghi" not in re.findall(r'"(\w+)":\{', shards)  # an unassigned task files under no searchable name

@@ -19,7 +19,7 @@ from .errors import ContentError, only_errors
 from .feeds import for_hosts
 from .model import Article
 from .opendata import open_data
-from .organisations import load_organisations
+from .organisations import UNASSIGNED, load_organisations
 from .pages import collisions, plan
 from .publish import clear_leftovers, locked, publish
 from .registry import Registry, load_registry
@@ -213,10 +213,16 @@ def make_site(
         whole = {}
         reused |= kept_whole
     else:
-        indexed = search_entries(archive.articles, (store.load("search") if store else None) or {})
+        filed = {}
+        for entry in taskbook.entries:
+            organisation = taskbook.organisation(entry.organisation)
+            if organisation is not UNASSIGNED:
+                filed.setdefault(entry.article.path, set()).add(organisation.name)
+        filed = {path: tuple(sorted(names)) for path, names in filed.items()}
+        indexed = search_entries(archive.articles, (store.load("search") if store else None) or {}, filed)
         if store:
             store.save("search", indexed)
-        whole = {**search_files(archive, config, indexed), **open_data(archive, config, taskbook)}
+        whole = {**search_files(archive, config, indexed, filed), **open_data(archive, config, taskbook)}
         whole.update(for_hosts(archive, config, [page.dest for page in pages]))
         kept_whole = frozenset(whole)
     files.update(whole)

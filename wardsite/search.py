@@ -137,10 +137,11 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def strong_text(article) -> str:
-    """The fields whose matches rank first: title, ward, category, tasks and their assignees."""
+def strong_text(article, organisations: tuple[str, ...] = ()) -> str:
+    """The fields whose matches rank first: title, ward, category, tasks, their assignees as
+    written and the registry's names of the organisations they were filed under."""
     tasks = " ".join(f"{t.text} {t.assignee or ''}" for t in article.tasks)
-    return f"{article.title} {article.ward_name} {article.category.name} {tasks}"
+    return f"{article.title} {article.ward_name} {article.category.name} {tasks} {' '.join(organisations)}"
 
 
 _US, _RS = "\x1f", "\x1e"
@@ -162,27 +163,37 @@ class Entry:
         return [text.split(_US) if text else [] for text in self.packed.split(_RS)]
 
 
-def entry(article) -> Entry:
+def entry(article, organisations: tuple[str, ...] = ()) -> Entry:
     texts = [article.title, _cut(article.summary, SNIPPET_CHARS)]
     for t in article.tasks:
         texts += [_cut(t.text, TASK_CHARS), t.assignee or ""]
     return Entry(
-        strong=tuple(sorted(set(tokens(strong_text(article))))),
+        strong=tuple(sorted(set(tokens(strong_text(article, organisations))))),
         body=tuple(sorted(set(tokens(plain_text(article.body_html))))),
         packed=_RS.join(_US.join(pieces(text.replace(_US, " ").replace(_RS, " "))) for text in texts),
     )
 
 
-def entries(articles, known: dict) -> dict:
-    """Each article's Entry by its cache key, taking those in known as they are."""
-    keyed = {(a.digest, a.path, a.category.name): a for a in articles}
-    todo = [a for key, a in keyed.items() if key not in known]
-    made = dict(zip(((a.digest, a.path, a.category.name) for a in todo), map_indexed(_entry_job, todo, len(todo))))
+def entries(articles, known: dict, organisations: dict | None = None) -> dict:
+    """Each article's Entry by its cache key, taking those in known as they are.
+
+    organisations: the names of the organisations each article's tasks were
+    filed under, by article path, so that `Hội Liên hiệp Phụ nữ` finds a task
+    given to `Hội Phụ nữ`.
+    """
+    keyed = {entry_key(a, organisations): a for a in articles}
+    todo = [(a, key[3]) for key, a in keyed.items() if key not in known]
+    made = dict(zip((key for key in keyed if key not in known), map_indexed(_entry_job, todo, len(todo))))
     return {key: known.get(key) or made[key] for key in keyed}
 
 
-def _entry_job(articles, i: int) -> Entry:
-    return entry(articles[i])
+def entry_key(article, organisations: dict | None) -> tuple:
+    """What an article's Entry depends on: its file, its category's name, its tasks' organisations."""
+    return article.digest, article.path, article.category.name, (organisations or {}).get(article.path, ())
+
+
+def _entry_job(todo, i: int) -> Entry:
+    return entry(*todo[i])
 
 
 def postings(found: list[Entry]) -> dict[str, dict[str, tuple[list[int], list[int]]]]:
@@ -279,15 +290,15 @@ def meta_shard(articles, found: list[Entry]) -> tuple[list[str], list[list]]:
     return vocabulary, docs
 
 
-def search_files(archive: Archive, config: Config, known: dict | None = None) -> dict[str, bytes]:
+def search_files(archive: Archive, config: Config, known: dict | None = None, organisations: dict | None = None) -> dict[str, bytes]:
     """Every file of the search index, by output path; the same archive gives the same bytes.
 
-    known: the articles' entries by cache key, from `entries` (worked out here when not given).
+    known: the articles' entries by key, from `entries` (worked out here when not given).
     """
     files: dict[str, str] = {}
     folder = urls.SEARCH_DATA
-    known = known if known is not None else entries(archive.articles, {})
-    found = [known[(a.digest, a.path, a.category.name)] for a in archive.articles]
+    known = known if known is not None else entries(archive.articles, {}, organisations)
+    found = [known[entry_key(a, organisations)] for a in archive.articles]
 
     shards, split = token_shards(postings(found))
     shard_names = {}
