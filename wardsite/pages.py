@@ -43,20 +43,26 @@ class Page:
     crumbs: tuple[tuple[str, str], ...] = ()  # (label, path) from the home page down
 
 
-def _paginated(dest_for, items, size, template, context, title, crumbs=()):
-    """The pages of a long list, size articles each; an empty list still gets its first page."""
+def paginate(dest_for, items, size, template, context, title, crumbs=(), name="articles", group=None):
+    """The pages of a long list, size items each; an empty list still gets its first page.
+
+    Each page's context holds its items under name, the items grouped by
+    group(items) (by year when not given), and its Pagination.
+    """
+    group = group or by_year
     chunks = [items[i : i + size] for i in range(0, len(items), size)] or [()]
     paths = tuple(dest_for(n) for n in range(1, len(chunks) + 1))
     for n, chunk in enumerate(chunks, start=1):
         label = title if n == 1 else f"{title} (trang {n})"
-        context = {**context, "articles": chunk, "groups": _by_year(chunk), "pagination": Pagination(n, paths)}
-        yield Page(paths[n - 1], template, context, title=label, crumbs=crumbs)
+        page_context = {**context, name: chunk, "groups": group(chunk), "pagination": Pagination(n, paths)}
+        yield Page(paths[n - 1], template, page_context, title=label, crumbs=crumbs)
 
 
-def _by_year(articles) -> list[tuple[int, tuple]]:
+def by_year(items) -> list[tuple[int, tuple]]:
+    """Items (articles, tasks: anything with a year) by year, newest year first, in their order within it."""
     groups = defaultdict(list)
-    for a in articles:
-        groups[a.year].append(a)
+    for item in items:
+        groups[item.year].append(item)
     return sorted(((year, tuple(group)) for year, group in groups.items()), reverse=True, key=lambda g: g[0])
 
 
@@ -87,9 +93,9 @@ def plan(archive: Archive, config: Config, assets: dict | None = None) -> list[P
         in_ward = archive.by_ward.get(ward.slug, ())
         ward_crumbs = (home, wards_crumb)
         title = f"Phường {ward.name}" if ward.recorded else ward.name
-        pages += _paginated(lambda n, s=ward.slug: urls.ward(s, n), in_ward, size, "ward.html", {"ward": ward}, title, ward_crumbs)
+        pages += paginate(lambda n, s=ward.slug: urls.ward(s, n), in_ward, size, "ward.html", {"ward": ward}, title, ward_crumbs)
         for year in sorted({a.year for a in in_ward}, reverse=True):
-            pages += _paginated(
+            pages += paginate(
                 lambda n, s=ward.slug, y=year: urls.ward_year(s, y, n),
                 archive.by_ward_year[(ward.slug, year)],
                 size,
@@ -99,9 +105,9 @@ def plan(archive: Archive, config: Config, assets: dict | None = None) -> list[P
                 (home, (ward.name, urls.ward(ward.slug))),
             )
     for year in archive.years:
-        pages += _paginated(lambda n, y=year: urls.year(y, n), archive.by_year[year], size, "year.html", {"year": year}, f"Năm {year}", (home, ("Các năm", urls.YEARS)))
+        pages += paginate(lambda n, y=year: urls.year(y, n), archive.by_year[year], size, "year.html", {"year": year}, f"Năm {year}", (home, ("Các năm", urls.YEARS)))
     for category in archive.categories:
-        pages += _paginated(
+        pages += paginate(
             lambda n, s=category.slug: urls.category(s, n),
             archive.by_category[category.slug],
             size,

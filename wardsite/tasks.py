@@ -20,7 +20,7 @@ from .config import Config
 from .errors import ContentError
 from .model import Article, Task
 from .organisations import ORGANISATIONS_FILE, UNASSIGNED, Organisation, Organisations, match_key
-from .pages import Page, Pagination
+from .pages import Page, paginate
 from .text import fold, slugify, sort_key, vi_sorted
 
 
@@ -249,20 +249,6 @@ def count_chart(table: CountTable) -> Chart:
 
 # The pages.
 
-def _pages(dest_for, entries, size, template, context, title, crumbs, group):
-    """The pages of a long list of tasks, size a page; each page's tasks grouped by group(chunk)."""
-    chunks = [entries[i : i + size] for i in range(0, len(entries), size)] or [()]
-    paths = tuple(dest_for(n) for n in range(1, len(chunks) + 1))
-    for n, chunk in enumerate(chunks, start=1):
-        label = title if n == 1 else f"{title} (trang {n})"
-        page_context = {**context, "entries": chunk, "groups": group(chunk), "pagination": Pagination(n, paths)}
-        yield Page(paths[n - 1], template, page_context, title=label, crumbs=crumbs)
-
-
-def _by_year(entries) -> list[tuple[int, tuple[Filed, ...]]]:
-    return sorted(_group(entries, lambda e: e.year).items(), key=lambda g: -g[0])
-
-
 def _by_organisation(book: TaskBook):
     def group(entries) -> list[tuple[Organisation, tuple[Filed, ...]]]:
         groups = _group(entries, lambda e: e.organisation)
@@ -279,7 +265,7 @@ def task_pages(archive: Archive, book: TaskBook, config: Config) -> list[Page]:
     table = count_table(book)
     pages = [Page(urls.TASKS, "tasks.html", {"table": table, "chart": count_chart(table)}, title="Nhiệm vụ được giao", crumbs=(home,))]
     for organisation in book.organisations:
-        pages += _pages(
+        pages += paginate(
             lambda n, s=organisation.slug: urls.organisation(s, n),
             book.by_organisation[organisation.slug],
             size,
@@ -287,14 +273,14 @@ def task_pages(archive: Archive, book: TaskBook, config: Config) -> list[Page]:
             {"organisation": organisation},
             f"Nhiệm vụ: {organisation.name}",
             (home, overview),
-            _by_year,
+            name="entries",
         )
     order = {o.slug: i for i, o in enumerate(book.organisations)}
     for (ward_slug, year), entries in sorted(book.by_ward_year.items(), key=lambda item: (sort_key(archive.ward(item[0][0]).name), -item[0][1])):
         ward = archive.ward(ward_slug)
         # Grouped by organisation: each organisation's tasks together, newest first within it.
         by_organisation = tuple(sorted(entries, key=lambda e: order[e.organisation]))
-        pages += _pages(
+        pages += paginate(
             lambda n, s=ward_slug, y=year: urls.ward_year_tasks(s, y, n),
             by_organisation,
             size,
@@ -302,6 +288,7 @@ def task_pages(archive: Archive, book: TaskBook, config: Config) -> list[Page]:
             {"ward": ward, "year": year},
             f"Nhiệm vụ giao ở {ward.name} năm {year}",
             (home, (ward.name, urls.ward(ward_slug)), (str(year), urls.ward_year(ward_slug, year))),
-            _by_organisation(book),
+            name="entries",
+            group=_by_organisation(book),
         )
     return pages
