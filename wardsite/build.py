@@ -152,7 +152,7 @@ def load_all(content_dir: Path, rels: list[Path], registry: Registry, config: Co
     known = cached.get("loaded", {})
     sources, problems = read_sources(content_dir, rels, seen)
     todo = [s for s in sources if (key, s.rel, s.digest) not in known]
-    parsed = dict(zip(((key, s.rel, s.digest) for s in todo), map_indexed(_parse_job, (content_dir, todo, registry, config), len(todo))))
+    parsed = dict(zip(((key, s.rel, s.digest) for s in todo), map_indexed(_parse_job, (content_dir, todo, registry, config), len(todo), "reading articles")))
     results = {(key, s.rel, s.digest): known.get((key, s.rel, s.digest)) or parsed[(key, s.rel, s.digest)] for s in sources}
     now_seen = {s.rel: (s.mark, s.digest) for s in sources}
     if store and (todo or now_seen != seen):

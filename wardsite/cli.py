@@ -12,6 +12,7 @@ from . import build as pipeline
 from .config import CONFIG_FILE, Config, load_config
 from .errors import ContentError
 from .publish import Busy, refusal
+from .workers import report_progress
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -76,6 +77,46 @@ def report(problems, stream=sys.stderr) -> None:
         print(problem, file=stream)
 
 
+class ProgressBar:
+    """A one-line bar on a terminal; nothing at all in CI or when the output is piped."""
+
+    WIDTH = 30
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.shown = False
+
+    @staticmethod
+    def wanted(stream=None) -> bool:
+        stream = stream or sys.stderr
+        return stream.isatty() and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        filled = self.WIDTH * done // total
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.stream.write(f"\r{label:<20} [{bar}] {done}/{total}")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * (self.WIDTH + 50) + "\r")
+            self.stream.flush()
+
+
+def _with_progress(work):
+    """Run work() with a progress bar when one is wanted."""
+    if not ProgressBar.wanted():
+        return work()
+    bar = ProgressBar()
+    report_progress(bar)
+    try:
+        return work()
+    finally:
+        report_progress(None)
+        bar.clear()
+
+
 def run_build(args) -> int:
     config, problems = settings(args)
     content, output = Path(config.content), Path(config.output)
@@ -87,12 +128,14 @@ def run_build(args) -> int:
     if problems:
         report(problems)
         return EXIT_CONTENT
-    outcome = pipeline.build(content, output, config, Path(config.templates))
+    outcome = _with_progress(lambda: pipeline.build(content, output, config, Path(config.templates)))
     report(outcome.problems)
     if not outcome.ok:
         print(f"{len(outcome.errors)} error(s); the site in {output}/ was left as it was.", file=sys.stderr)
         return EXIT_CONTENT
-    print(f"Built {outcome.articles} articles, {outcome.pages} pages into {output}/ in {outcome.seconds:.2f} s; 0 errors.")
+    warnings = len(outcome.problems) - len(outcome.errors)
+    print(f"Built {outcome.articles} articles, {outcome.pages} pages into {output}/ in {outcome.seconds:.2f} s; "
+          f"0 errors{f', {warnings} warnings' if warnings else ''}.")
     return EXIT_OK
 
 
@@ -104,7 +147,7 @@ def run_check(args) -> int:
     if problems:
         report(problems)
         return EXIT_CONTENT
-    outcome = pipeline.make_site(content, config, Path(config.templates))
+    outcome = _with_progress(lambda: pipeline.make_site(content, config, Path(config.templates)))
     report(outcome.problems)
     if not outcome.ok:
         print(f"{len(outcome.errors)} error(s) in {content}/.", file=sys.stderr)

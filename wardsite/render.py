@@ -126,5 +126,5 @@ def render(
     env.globals.update(site=config, archive=archive, urls=urls, href=href, asset=asset, taskbook=taskbook)
     files = {assets[name]: data for name, data in static.items()}
     todo = [page for page in pages if page.dest not in skip]
-    files.update(zip((page.dest for page in todo), map_indexed(_render_job, (env, todo), len(todo))))
+    files.update(zip((page.dest for page in todo), map_indexed(_render_job, (env, todo), len(todo), "rendering pages")))
     return files

@@ -183,7 +183,7 @@ def entries(articles, known: dict, organisations: dict | None = None) -> dict:
     """
     keyed = {entry_key(a, organisations): a for a in articles}
     todo = [(a, key[3]) for key, a in keyed.items() if key not in known]
-    made = dict(zip((key for key in keyed if key not in known), map_indexed(_entry_job, todo, len(todo))))
+    made = dict(zip((key for key in keyed if key not in known), map_indexed(_entry_job, todo, len(todo), "indexing for search")))
     return {key: known.get(key) or made[key] for key in keyed}
 
 

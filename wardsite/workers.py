@@ -15,6 +15,16 @@ from concurrent.futures import ProcessPoolExecutor
 MIN_PARALLEL = 64
 
 _shared = None  # what the forked workers read: set just before the pool starts
+_progress = None  # called as _progress(label, done, total) while work goes on; see report_progress
+
+
+def report_progress(callback) -> None:
+    """Have long work call callback(label, done, total) as it goes (None: stay quiet).
+
+    The command line sets this on a terminal only; the pipeline's results never depend on it.
+    """
+    global _progress
+    _progress = callback
 
 
 def cores() -> int:
@@ -29,20 +39,30 @@ def _run_range(job):
     return [fn(_shared, i) for i in range(start, stop)]
 
 
-def map_indexed(fn, shared, count: int) -> list:
+def map_indexed(fn, shared, count: int, label: str = "") -> list:
     """[fn(shared, i) for i in range(count)], over all cores when it pays.
 
     fn must be a module-level function; its results must pickle.
     """
     workers = min(cores(), max(1, count // MIN_PARALLEL))
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [fn(shared, i) for i in range(count)]
+    step = max(1, -(-count // (workers * 8)))
+    jobs = [(fn, start, min(start + step, count)) for start in range(0, count, step)]
     global _shared
     _shared = shared
     try:
-        step = max(1, -(-count // (workers * 4)))
-        jobs = [(fn, start, min(start + step, count)) for start in range(0, count, step)]
+        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            chunks = map(_run_range, jobs)
+            return _collect(chunks, jobs, label, count)
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [result for chunk in pool.map(_run_range, jobs) for result in chunk]
+            return _collect(pool.map(_run_range, jobs), jobs, label, count)
     finally:
         _shared = None
+
+
+def _collect(chunks, jobs, label: str, count: int) -> list:
+    results = []
+    for (_, _, stop), chunk in zip(jobs, chunks):
+        results += chunk
+        if _progress and label and count:
+            _progress(label, stop, count)
+    return results
