@@ -53,15 +53,14 @@ def axe_script() -> Path:
     return path
 
 
-def chromium_browser():
-    """A headless Debian Chromium driven by Playwright, as tests/test_browser.py drives it."""
+def require_chromium() -> None:
+    """Debian's Chromium and Playwright, which conftest's browser fixture drives."""
     if not CHROMIUM.exists():
         missing("the accessibility checks need Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         missing("the accessibility checks need playwright (pip install '.[test]')")
-    return sync_playwright
 
 
 # Every page the generator writes is of one of these kinds; a page that is none of them is a new

@@ -103,6 +103,20 @@ def walk_site(site: Path) -> tuple[set[Path], list[str]]:
     return seen, problems
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, one for the whole run: Playwright's sync API allows one at a time per thread."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture
 def archive_dir(tmp_path):
     """A small archive of three articles in two wards and two years."""

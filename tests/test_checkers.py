@@ -21,14 +21,13 @@ from xml.etree import ElementTree as ET
 import feedparser
 import pytest
 
-from checkers import KINDS, PageLinks, axe_script, chromium_browser, kind_of, page_of_each_kind, pages, static_server, vnu_command
+from checkers import KINDS, PageLinks, axe_script, kind_of, require_chromium, page_of_each_kind, pages, static_server, vnu_command
 from conftest import walk_site
 
 REPO = Path(__file__).resolve().parents[1]
 BASE = "https://tin.example.org/luu-tru/"
 GENERATED_ARTICLES = 300
 FEED_SIZE = 50
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAGINATED = {"year, page n", "category, page n", "organisation, page n"}
 
 Site = namedtuple("Site", "name root articles")
@@ -128,17 +127,10 @@ def test_the_style_sheets_are_valid_css(site):
 STRUCTURE_RULES = {"heading-order", "page-has-heading-one", "empty-heading", "region", "bypass", "skip-link", "list", "listitem"}
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_playwright = chromium_browser()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def tab(browser):
+def tab(request):
+    require_chromium()  # before conftest's browser fixture, which would only skip
+    browser = request.getfixturevalue("browser")
     context = browser.new_context(viewport={"width": 1024, "height": 800})
     page = context.new_page()
     page.set_default_timeout(15_000)
