@@ -1,0 +1,568 @@
+"""Build times at archive scale, side by side with Pelican and Hugo: `python benchmarks/bench.py [SIZE ...]`.
+
+For each size (default 1000 and 10000 articles; 100000 only when asked, it is
+long) benchmarks/generate.py writes a deterministic archive into
+benchmarks/work/n<SIZE>/content, and this script measures:
+
+- wardsite: a cold build (no .wardsite-cache, no output), a rebuild with
+  nothing changed, a rebuild after appending a sentence to one article, and a
+  rebuild after adding one new article file;
+- Pelican's cold build of the equivalent site (a page per article, index pages
+  per ward as tags, per category and per year, Markdown by python-markdown),
+  Pelican pinned in its own virtual environment, benchmarks/work/venv-pelican;
+- Hugo's cold build and its rebuild with nothing changed (taxonomies ward,
+  category and year, a minimal layout), when `hugo` is on PATH.
+
+Every list pages 20 articles at a time in all three tools. The articles are
+converted for Pelican and Hugo once per size; conversion is not timed.
+
+A timing is the wall-clock time of the whole command as a user runs it. Peak
+memory is the largest resident set of any process in the command's tree: each
+command runs under a small wrapper whose getrusage(RUSAGE_CHILDREN).ru_maxrss
+reports its largest waited-for descendant (wardsite's worker processes
+included). Cheap sizes take the best of 2 runs (`--repeat`), since timings on
+a shared machine are noisy. Every command has a timeout; a tool that fails or
+times out is reported in the table, not raised.
+
+Prints a Markdown table and the issue's targets met or not, and writes both to
+benchmarks/work/results.md (per-size rows also to results.json, so a later
+100000-article run can be compared with an earlier 10000 one).
+Not a test: pytest does not collect it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks.generate import article_text  # noqa: E402
+
+WORK = REPO / "benchmarks" / "work"
+GENERATE = REPO / "benchmarks" / "generate.py"
+BUILD = REPO / "build.py"
+SEED = 0
+PAGE_SIZE = 20
+PELICAN_VENV = WORK / "venv-pelican"
+PELICAN_PINS = ("pelican==4.12.0", "markdown==3.11.3")
+EDIT_SENTENCE = "Văn phòng Đảng ủy đã bổ sung thông tin cho bài viết này"
+# Measured on this machine earlier and quoted by the issue; used only when hugo is absent.
+HUGO_REFERENCE = {"cold": 5.8, "rebuild": 3.6, "peak_mib": 746.0, "label": "Hugo 0.111 reference figures quoted by the issue"}
+TWO_GB_MIB = 2e9 / 2**20
+CONVERSION_VERSION = "1"  # bump when the Pelican or Hugo articles are written differently
+
+# Runs a command, then records its wall-clock time, exit status and the largest
+# RSS among its descendants. Each command gets its own wrapper because
+# RUSAGE_CHILDREN of this script would carry the maximum over every earlier run.
+_WRAPPER = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+try:
+    rc = subprocess.call(sys.argv[2:])
+except OSError as error:
+    print(error, file=sys.stderr)
+    rc = 127
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+with open(sys.argv[1], "w") as out:
+    json.dump({"rc": rc, "seconds": seconds, "peak_kib": peak}, out)
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed command: seconds and peak memory, or what went wrong."""
+
+    seconds: float | None = None
+    peak_mib: float | None = None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def best(runs: list[Run]) -> Run:
+    """The fastest of repeated runs with the largest peak seen; a failure wins, so it is never hidden."""
+    failed = [run for run in runs if not run.ok]
+    if failed or not runs:
+        return failed[0] if failed else Run(problem="not run")
+    return Run(min(run.seconds for run in runs), max(run.peak_mib for run in runs))
+
+
+def measure(cmd: list[str], cwd: Path, log: Path, timeout: float) -> Run:
+    """Run cmd in cwd under the wrapper, output to log; kill its whole process group at the timeout."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    result = log.with_suffix(".json")
+    result.unlink(missing_ok=True)
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _WRAPPER, str(result), *cmd],
+            cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            return Run(problem=f"timeout > {timeout:.0f} s")
+    if not result.exists():
+        return Run(problem=f"wrapper exit {proc.returncode}")
+    data = json.loads(result.read_text())
+    peak = data["peak_kib"] / 1024
+    if data["rc"] != 0:
+        return Run(data["seconds"], peak, f"exit {data['rc']} (see {log.relative_to(REPO)})")
+    return Run(data["seconds"], peak)
+
+
+def _stamp(*parts: object) -> str:
+    return hashlib.sha256(" ".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
+def _fresh(folder: Path, stamp: str) -> bool:
+    marker = folder.with_name(folder.name + ".stamp")
+    return folder.is_dir() and marker.exists() and marker.read_text() == stamp
+
+
+def _mark(folder: Path, stamp: str) -> None:
+    folder.with_name(folder.name + ".stamp").write_text(stamp)
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+# --- inputs ---------------------------------------------------------------------------------------------------
+
+
+def ensure_content(size: int, content: Path) -> None:
+    """Generate the archive unless the same size, seed and generator already wrote it; undo a killed run's edits."""
+    stamp = _stamp(size, SEED, hashlib.sha256(GENERATE.read_bytes()).hexdigest())
+    if _fresh(content, stamp):
+        restore_content(content, size)
+        return
+    _remove(content)
+    print(f"  generating {size} articles ...", flush=True)
+    subprocess.run([sys.executable, str(GENERATE), str(size), str(content), str(SEED)], check=True)
+    _mark(content, stamp)
+
+
+def edited_article(content: Path) -> Path:
+    """The article the edit step appends to: the first one generated."""
+    return next(content.glob("*/*/bai-00000.md"))
+
+
+def new_article(size: int, attempt: int) -> tuple[str, str]:
+    """(relative path, text) of the attempt-th added article: a new number, so a new file."""
+    return article_text(random.Random(SEED + 1 + attempt), size + attempt)
+
+
+def restore_content(content: Path, size: int, attempts: int = 10) -> None:
+    """Remove what the edit and add steps changed, so the next run starts from the generated archive."""
+    path = edited_article(content)
+    text = path.read_text(encoding="utf-8")
+    if EDIT_SENTENCE in text:
+        path.write_text(text.split(" " + EDIT_SENTENCE, 1)[0] + "\n", encoding="utf-8")
+    for attempt in range(attempts):
+        (content / new_article(size, attempt)[0]).unlink(missing_ok=True)
+
+
+def read_article(path: Path) -> tuple[dict, str]:
+    """(front matter, Markdown body) of a generated article."""
+    _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    meta = yaml.safe_load(front)
+    meta["date"] = dt.datetime.fromisoformat(str(meta["date"]))
+    return meta, body
+
+
+def tasks_markdown(meta: dict) -> str:
+    """The article's tasks as a Markdown list, so Pelican and Hugo pages carry what wardsite shows."""
+    lines = ["", "## Nhiệm vụ", ""]
+    for task in meta.get("tasks") or []:
+        text, assignee = (task, None) if isinstance(task, str) else (task["text"], task.get("assignee"))
+        lines.append(f"- {text}" + (f" ({assignee})" if assignee else ""))
+    return "\n".join(lines) + "\n"
+
+
+def pelican_article(meta: dict, body: str, slug: str) -> str:
+    """A Markdown file with Pelican's metadata header: ward as a tag, category as the category."""
+    header = [
+        f"Title: {meta['title']}",
+        f"Date: {meta['date']:%Y-%m-%d %H:%M}",
+        f"Category: {meta['category']}",
+        f"Tags: {meta['ward']}",
+        f"Slug: {slug}",
+    ]
+    return "\n".join(header) + "\n\n" + body.rstrip("\n") + "\n" + tasks_markdown(meta)
+
+
+def hugo_article(meta: dict, body: str) -> str:
+    """A Markdown file with YAML front matter Hugo understands; taxonomies wards, categories, years."""
+    front = [
+        "---",
+        f"title: {json.dumps(meta['title'], ensure_ascii=False)}",
+        f"date: {meta['date']:%Y-%m-%dT%H:%M:00}+07:00",
+        f"wards: [{json.dumps(meta['ward'], ensure_ascii=False)}]",
+        f"categories: [{json.dumps(meta['category'], ensure_ascii=False)}]",
+        f"years: [\"{meta['date']:%Y}\"]",
+        "---",
+    ]
+    return "\n".join(front) + "\n" + body.rstrip("\n") + "\n" + tasks_markdown(meta)
+
+
+PELICAN_CONF = f'''# Pelican settings for the equivalent of a wardsite archive (written by benchmarks/bench.py).
+AUTHOR = "Ban biên tập"
+SITENAME = "Lưu trữ tin phường"
+SITEURL = ""
+PATH = "content"
+ARTICLE_PATHS = [""]
+TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_LANG = "vi"
+DEFAULT_PAGINATION = {PAGE_SIZE}
+RELATIVE_URLS = True
+ARTICLE_URL = ARTICLE_SAVE_AS = "{{date:%Y}}/{{slug}}.html"
+TAG_URL = TAG_SAVE_AS = "phuong/{{slug}}/index.html"
+CATEGORY_URL = CATEGORY_SAVE_AS = "chuyen-muc/{{slug}}/index.html"
+YEAR_ARCHIVE_URL = YEAR_ARCHIVE_SAVE_AS = "nam/{{date:%Y}}/index.html"
+TAG_FEED_ATOM = "feeds/phuong-{{slug}}.atom.xml"
+AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
+'''
+
+HUGO_CONFIG = f'''baseURL = "/"
+languageCode = "vi"
+title = "Lưu trữ tin phường"
+paginate = {PAGE_SIZE}
+
+[taxonomies]
+  ward = "wards"
+  category = "categories"
+  year = "years"
+'''
+
+HUGO_LIST = """<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body><h1>{{ .Title }}</h1>
+<ul>{{ range (.Paginate .Pages).Pages }}
+<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a> {{ .Date.Format "02/01/2006" }}</li>{{ end }}
+</ul>
+{{ template "_internal/pagination.html" . }}
+</body></html>
+"""
+
+HUGO_SINGLE = """<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body><article><h1>{{ .Title }}</h1>
+<p>{{ .Date.Format "02/01/2006 15:04" }}
+{{ range .GetTerms "wards" }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ end }}
+{{ range .GetTerms "categories" }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ end }}</p>
+{{ .Content }}
+</article></body></html>
+"""
+
+
+def convert(size: int, content: Path, pelican: Path, hugo: Path) -> None:
+    """Write the archive as a Pelican project and a Hugo site, unless this exact conversion exists."""
+    recipe = CONVERSION_VERSION + PELICAN_CONF + HUGO_CONFIG + HUGO_LIST + HUGO_SINGLE
+    stamp = _stamp(size, hashlib.sha256(recipe.encode()).hexdigest(), content.with_name("content.stamp").read_text())
+    if _fresh(pelican, stamp) and _fresh(hugo, stamp):
+        return
+    print(f"  converting {size} articles for Pelican and Hugo ...", flush=True)
+    _remove(pelican, hugo)
+    (pelican / "content").mkdir(parents=True)
+    (pelican / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
+    (hugo / "layouts" / "_default").mkdir(parents=True)
+    (hugo / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    (hugo / "layouts" / "_default" / "list.html").write_text(HUGO_LIST, encoding="utf-8")
+    (hugo / "layouts" / "_default" / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
+    for path in sorted(content.glob("*/*/*.md")):
+        rel = path.relative_to(content)
+        meta, body = read_article(path)
+        for target, text in ((pelican / "content" / rel, pelican_article(meta, body, path.stem)),
+                             (hugo / "content" / "bai" / rel, hugo_article(meta, body))):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    _mark(pelican, stamp)
+    _mark(hugo, stamp)
+
+
+# --- the tools ------------------------------------------------------------------------------------------------
+
+
+def bench_wardsite(size: int, base: Path, repeat: int, timeout: float) -> dict[str, Run]:
+    """Cold build, no-change rebuild, one-article edit, one-article addition; content restored afterwards."""
+    content, cwd, logs = base / "content", base / "wardsite", base / "logs"
+    cwd.mkdir(exist_ok=True)
+    cmd = [sys.executable, str(BUILD), "--content", str(content), "--output", "site"]
+
+    def run(step: str, attempt: int) -> Run:
+        return measure(cmd, cwd, logs / f"wardsite-{step}-{attempt}.log", timeout)
+
+    results = {}
+    colds = []
+    for attempt in range(repeat):
+        _remove(cwd / ".wardsite-cache", cwd / "site")
+        colds.append(run("cold", attempt))
+    results["cold"] = best(colds)
+    results["nochange"] = best([run("nochange", attempt) for attempt in range(repeat)])
+    edited = edited_article(content)
+    original = edited.read_text(encoding="utf-8")
+    try:
+        edits = []
+        for attempt in range(repeat):
+            text = edited.read_text(encoding="utf-8").rstrip("\n")
+            edited.write_text(f"{text} {EDIT_SENTENCE} (lần {attempt + 1}).\n", encoding="utf-8")
+            edits.append(run("edit", attempt))
+        results["edit"] = best(edits)
+        adds = []
+        for attempt in range(repeat):
+            rel, text = new_article(size, attempt)
+            (content / rel).parent.mkdir(parents=True, exist_ok=True)
+            (content / rel).write_text(text, encoding="utf-8")
+            adds.append(run("add", attempt))
+        results["add"] = best(adds)
+    finally:
+        edited.write_text(original, encoding="utf-8")
+        restore_content(content, size)
+    every = [run for run in results.values() if run.peak_mib is not None]
+    results["peak"] = Run(peak_mib=max(run.peak_mib for run in every)) if every else Run(problem="no run")
+    return results
+
+
+def ensure_pelican() -> tuple[Path | None, str]:
+    """The pelican command in its own virtual environment, installed on first use; (None, why) when it cannot be."""
+    pelican = PELICAN_VENV / "bin" / "pelican"
+    try:
+        if not pelican.exists():
+            print("  installing " + " ".join(PELICAN_PINS) + f" into {PELICAN_VENV.relative_to(REPO)} ...", flush=True)
+            subprocess.run([sys.executable, "-m", "venv", str(PELICAN_VENV)], check=True, timeout=300)
+            subprocess.run([str(PELICAN_VENV / "bin" / "pip"), "install", "--quiet", *PELICAN_PINS], check=True, timeout=900)
+        version = subprocess.run([str(pelican), "--version"], capture_output=True, text=True, check=True, timeout=120)
+        return pelican, "Pelican " + version.stdout.strip()
+    except (OSError, subprocess.SubprocessError) as error:
+        return None, f"Pelican not installed: {error}"
+
+
+def bench_pelican(pelican_cmd: Path | None, project: Path, logs: Path, repeat: int, timeout: float) -> dict[str, Run]:
+    """Pelican's cold build: no output folder, no cache."""
+    if pelican_cmd is None:
+        return {"cold": Run(problem="not installed")}
+    runs = []
+    for attempt in range(repeat):
+        _remove(project / "output", project / "cache", project / "__pycache__")
+        runs.append(measure([str(pelican_cmd), "content", "-s", "pelicanconf.py", "-o", "output"],
+                            project, logs / f"pelican-cold-{attempt}.log", timeout))
+    return {"cold": best(runs)}
+
+
+def hugo_version() -> str | None:
+    if not shutil.which("hugo"):
+        return None
+    try:
+        return subprocess.run(["hugo", "version"], capture_output=True, text=True, timeout=60).stdout.split("+")[0].strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def bench_hugo(site: Path, logs: Path, repeat: int, timeout: float) -> dict[str, Run]:
+    """Hugo's cold build (no public/, no resources/) and its rebuild with nothing changed."""
+    if not shutil.which("hugo"):
+        return {"cold": Run(problem="hugo not on PATH"), "rebuild": Run(problem="hugo not on PATH")}
+    colds = []
+    for attempt in range(repeat):
+        _remove(site / "public", site / "resources", site / ".hugo_build.lock")
+        colds.append(measure(["hugo"], site, logs / f"hugo-cold-{attempt}.log", timeout))
+    rebuilds = [measure(["hugo"], site, logs / f"hugo-rebuild-{attempt}.log", timeout) for attempt in range(repeat)]
+    return {"cold": best(colds), "rebuild": best(rebuilds)}
+
+
+def bench_size(size: int, repeat: int, timeout: float, pelican_cmd: Path | None, use_hugo: bool) -> dict[str, Run]:
+    """Every measurement for one archive size, as {column: Run}."""
+    base = WORK / f"n{size}"
+    base.mkdir(parents=True, exist_ok=True)
+    ensure_content(size, base / "content")
+    convert(size, base / "content", base / "pelican", base / "hugo")
+    print(f"  wardsite ({repeat} run(s) of each step) ...", flush=True)
+    row = {f"wardsite_{key}": run for key, run in bench_wardsite(size, base, repeat, timeout).items()}
+    if pelican_cmd is not False:
+        print("  Pelican ...", flush=True)
+        row |= {f"pelican_{key}": run for key, run in bench_pelican(pelican_cmd, base / "pelican", base / "logs", repeat, timeout).items()}
+    if use_hugo:
+        print("  Hugo ...", flush=True)
+        row |= {f"hugo_{key}": run for key, run in bench_hugo(base / "hugo", base / "logs", repeat, timeout).items()}
+    return row
+
+
+# --- reporting ------------------------------------------------------------------------------------------------
+
+COLUMNS = (
+    ("wardsite_cold", "wardsite cold", "seconds"),
+    ("wardsite_nochange", "no-change", "seconds"),
+    ("wardsite_edit", "edit one", "seconds"),
+    ("wardsite_add", "add one", "seconds"),
+    ("wardsite_peak", "wardsite peak", "peak_mib"),
+    ("pelican_cold", "Pelican cold", "seconds"),
+    ("pelican_cold", "Pelican peak", "peak_mib"),
+    ("hugo_cold", "Hugo cold", "seconds"),
+    ("hugo_rebuild", "Hugo no-change", "seconds"),
+    ("hugo_cold", "Hugo peak", "peak_mib"),
+)
+
+
+def cell(run: Run | None, field: str) -> str:
+    if run is None:
+        return "skipped"
+    if not run.ok:
+        return run.problem
+    value = getattr(run, field)
+    if field == "peak_mib":
+        return f"{value:.0f} MiB"
+    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+
+
+def ratio(row: dict[str, Run], other: str) -> str:
+    mine, theirs = row.get("wardsite_cold"), row.get(other)
+    if not (mine and theirs and mine.ok and theirs.ok):
+        return "—"
+    return f"{theirs.seconds / mine.seconds:.1f}×"
+
+
+def table(rows: dict[int, dict[str, Run]]) -> str:
+    head = ["articles", *(label for _, label, _ in COLUMNS), "Pelican / wardsite", "Hugo / wardsite"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for size, row in rows.items():
+        cells = [f"{size:,}", *(cell(row.get(key), field) for key, _, field in COLUMNS),
+                 ratio(row, "pelican_cold"), ratio(row, "hugo_cold")]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _verdict(ok: bool | None) -> str:
+    return {True: "met", False: "NOT met", None: "not measured"}[ok]
+
+
+def _check(mine: Run | None, limit: float | None, field: str = "seconds") -> bool | None:
+    if mine is None or not mine.ok or limit is None:
+        return None
+    return getattr(mine, field) < limit
+
+
+def targets(rows: dict[int, dict[str, Run]], earlier: dict[int, dict]) -> str:
+    """The issue's targets, each met, not met or not measured, with the figures compared."""
+    lines = []
+    ten = rows.get(10000)
+    if ten is None:
+        lines.append("- 10,000-article targets: not measured in this run.")
+    else:
+        hugo = {key: ten.get(f"hugo_{key}") for key in ("cold", "rebuild")}
+        if hugo["cold"] is not None and hugo["cold"].ok:
+            ref = {"cold": hugo["cold"].seconds, "peak_mib": hugo["cold"].peak_mib,
+                   "rebuild": hugo["rebuild"].seconds if hugo["rebuild"].ok else None,
+                   "label": "Hugo measured in this run"}
+        else:
+            ref = HUGO_REFERENCE
+        # "Hugo's build" for the incremental targets is Hugo's own rebuild with nothing changed (its fastest,
+        # like for like); Hugo rebuilds the whole site after an edit too.
+        hugo_build = ref["rebuild"] or ref["cold"]
+        pel = ten.get("pelican_cold")
+        w = {key: ten.get(f"wardsite_{key}") for key in ("cold", "nochange", "edit", "peak")}
+        lines.append(f"At 10,000 articles, against {ref['label']} (cold {ref['cold']:.2f} s, no-change {hugo_build:.2f} s, peak {ref['peak_mib']:.0f} MiB):")
+        lines.append(f"- cold build no slower than Hugo's ({cell(w['cold'], 'seconds')} vs {ref['cold']:.2f} s): "
+                     + _verdict(_check(w["cold"], ref["cold"] * 1.000001)))
+        pel_limit = pel.seconds / 4 if pel is not None and pel.ok else None
+        lines.append(f"- cold build at least 4× faster than Pelican's ({cell(w['cold'], 'seconds')} vs {cell(pel, 'seconds')} / 4): "
+                     + _verdict(_check(w["cold"], pel_limit * 1.000001 if pel_limit else None)))
+        lines.append(f"- no-change rebuild under a tenth of Hugo's build ({cell(w['nochange'], 'seconds')} vs {hugo_build / 10:.2f} s): "
+                     + _verdict(_check(w["nochange"], hugo_build / 10)))
+        lines.append(f"- one-article edit under a sixth of Hugo's build ({cell(w['edit'], 'seconds')} vs {hugo_build / 6:.2f} s): "
+                     + _verdict(_check(w["edit"], hugo_build / 6)))
+        lines.append(f"- peak memory under half of Hugo's ({cell(w['peak'], 'peak_mib')} vs {ref['peak_mib'] / 2:.0f} MiB): "
+                     + _verdict(_check(w["peak"], ref["peak_mib"] / 2, "peak_mib")))
+    hundred = rows.get(100000)
+    if hundred is None:
+        lines.append("- 100,000-article targets: not measured in this run.")
+    else:
+        cold10, where = (ten or {}).get("wardsite_cold"), "this run"
+        if (cold10 is None or not cold10.ok) and "10000" in earlier:
+            cold10, where = Run(earlier["10000"]["wardsite_cold"]["seconds"]), f"the run of {earlier['10000']['date']}"
+        limit = cold10.seconds * 11 if cold10 is not None and cold10.ok else None
+        limit_text = f"11 × {cold10.seconds:.2f} s from {where} = {limit:.1f} s" if limit else "no 10,000 figure"
+        lines.append(f"- at 100,000, cold build ≤ 11× the 10,000 figure ({cell(hundred.get('wardsite_cold'), 'seconds')} vs {limit_text}): "
+                     + _verdict(_check(hundred.get("wardsite_cold"), limit * 1.000001 if limit else None)))
+        lines.append(f"- at 100,000, peak memory under 2 GB ({cell(hundred.get('wardsite_peak'), 'peak_mib')} vs {TWO_GB_MIB:.0f} MiB): "
+                     + _verdict(_check(hundred.get("wardsite_peak"), TWO_GB_MIB, "peak_mib")))
+    return "\n".join(lines)
+
+
+def describe_machine(pelican_label: str, hugo_label: str | None) -> str:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "wardsite", "build.py"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    return (f"{dt.date.today().isoformat()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+            f"wardsite at {commit or '?'}{' with uncommitted changes' if dirty else ''}, "
+            f"{pelican_label}, {hugo_label or 'Hugo not installed'}")
+
+
+def load_earlier() -> dict:
+    path = WORK / "results.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def save_rows(rows: dict[int, dict[str, Run]], earlier: dict) -> None:
+    for size, row in rows.items():
+        earlier[str(size)] = {"date": dt.date.today().isoformat(), **{key: asdict(run) for key, run in row.items()}}
+    (WORK / "results.json").write_text(json.dumps(earlier, indent=1))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000], help="article counts (default 1000 10000)")
+    parser.add_argument("--repeat", type=int, help="runs of each step, best kept (default 2 up to 10000 articles, else 1)")
+    parser.add_argument("--timeout", type=float, help="seconds allowed for one build (default 120 + 0.03 s per article)")
+    parser.add_argument("--no-pelican", action="store_true", help="skip Pelican")
+    parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even when it is installed")
+    args = parser.parse_args(argv)
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    pelican_cmd, pelican_label = (False, "Pelican skipped") if args.no_pelican else ensure_pelican()
+    hugo_label = None if args.no_hugo else hugo_version()
+    earlier = load_earlier()
+    rows: dict[int, dict[str, Run]] = {}
+    for size in args.sizes:
+        repeat = args.repeat or (2 if size <= 10000 else 1)
+        timeout = args.timeout or 120 + 0.03 * size
+        print(f"{size:,} articles:", flush=True)
+        rows[size] = bench_size(size, repeat, timeout, pelican_cmd, hugo_label is not None)
+        print(table({size: rows[size]}).splitlines()[-1], flush=True)
+
+    command = "python benchmarks/bench.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    report = "\n\n".join([
+        f"Measured {describe_machine(pelican_label, hugo_label)}.",
+        f"Command: `{command.strip()}`",
+        table(rows),
+        targets(rows, earlier),
+    ]) + "\n"
+    save_rows(rows, earlier)
+    (WORK / "results.md").write_text(report, encoding="utf-8")
+    print("\n" + report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
