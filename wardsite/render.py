@@ -59,6 +59,7 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # one environment per build: no need to stat every template on every page
         )
         env.filters.update(date_vi=date_vi, datetime_vi=datetime_vi, date_short=date_short, number_vi=number_vi)
         return env
