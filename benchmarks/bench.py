@@ -511,12 +511,20 @@ def targets(rows: dict[int, dict[str, Run]], earlier: dict[int, dict]) -> str:
     return "\n".join(lines)
 
 
-def describe_machine(pelican_label: str, hugo_label: str | None) -> str:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "wardsite", "build.py"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+def wardsite_state() -> str:
+    """The commit of the wardsite being measured, and whether its code differs from that commit."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    diff = git("diff", "HEAD", "--", "wardsite", "build.py")
+    return git("rev-parse", "--short", "HEAD") + (f" with uncommitted changes ({_stamp(diff)})" if diff else "")
+
+
+def describe_machine(state: str, pelican_label: str, hugo_label: str | None) -> str:
+    # Other people may change wardsite while a long run goes on; say so rather than pass off mixed figures.
+    now = wardsite_state()
+    code = f"wardsite at {state}" + ("" if now == state else f", changed during the run to {now}")
     return (f"{dt.date.today().isoformat()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
-            f"wardsite at {commit or '?'}{' with uncommitted changes' if dirty else ''}, "
-            f"{pelican_label}, {hugo_label or 'Hugo not installed'}")
+            f"{code}, {pelican_label}, {hugo_label or 'Hugo not installed'}")
 
 
 def load_earlier() -> dict:
@@ -543,6 +551,7 @@ def main(argv: list[str] | None = None) -> int:
     pelican_cmd, pelican_label = (False, "Pelican skipped") if args.no_pelican else ensure_pelican()
     hugo_label = None if args.no_hugo else hugo_version()
     earlier = load_earlier()
+    state = wardsite_state()
     rows: dict[int, dict[str, Run]] = {}
     for size in args.sizes:
         repeat = args.repeat or (2 if size <= 10000 else 1)
@@ -553,7 +562,7 @@ def main(argv: list[str] | None = None) -> int:
 
     command = "python benchmarks/bench.py " + " ".join(sys.argv[1:] if argv is None else argv)
     report = "\n\n".join([
-        f"Measured {describe_machine(pelican_label, hugo_label)}.",
+        f"Measured {describe_machine(state, pelican_label, hugo_label)}.",
         f"Command: `{command.strip()}`",
         table(rows),
         targets(rows, earlier),
