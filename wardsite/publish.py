@@ -7,6 +7,7 @@ previous site exactly as it was.
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import os
 import shutil
@@ -47,8 +48,12 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def publish(files: dict[str, bytes], output: Path, reused=frozenset(), manifest: dict | None = None) -> dict[str, tuple[int, int]]:
+def publish(files: dict[str, bytes], output: Path, reused=frozenset(), manifest: dict | None = None, keep=()) -> dict[str, tuple[int, int]]:
     """Make output hold exactly files plus the reused files it already has; return its manifest.
+
+    Names in keep (files or folders at the top of output that the build does
+    not make, such as a host's CNAME or a .git folder) are carried over into
+    the new site as they are; everything else the build did not make goes.
 
     The new site is assembled in a folder beside output and swapped in whole.
     A file whose bytes did not change is hard-linked from the current output
@@ -84,6 +89,7 @@ def publish(files: dict[str, bytes], output: Path, reused=frozenset(), manifest:
                 continue
             stat = os.stat(target)
             result[name] = (stat.st_size, stat.st_mtime_ns)
+        _carry_over(keep, names, output, staging)
         _swap(staging, output)
         return result
     except BaseException:
@@ -101,13 +107,49 @@ def _link_or_copy(source: str, target: str) -> bool:
         return False
 
 
+def _carry_over(keep, made: set[str], old: Path, new: Path) -> None:
+    """Link (or copy) the kept names the build did not make from the old site into the new one.
+
+    The old site is not changed, so a build killed here leaves it whole.
+    """
+    for name in keep:
+        source = old / name
+        if name in made or any(m.startswith(name + "/") for m in made) or not os.path.lexists(source):
+            continue
+        if source.is_dir() and not source.is_symlink():
+            shutil.copytree(source, new / name, symlinks=True, copy_function=_link_or_copy)
+        elif source.is_symlink():
+            os.symlink(os.readlink(source), new / name)
+        else:
+            _link_or_copy(str(source), str(new / name))
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where that is not available."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
 def _swap(staging: Path, output: Path) -> None:
     if not output.exists():
         os.replace(staging, output)
         return
     retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-    os.replace(output, retired / "site")
-    os.replace(staging, output)
+    # One atomic exchange where the system has it: there is no moment without
+    # a site at output. Elsewhere two renames; a build killed between them
+    # leaves the old site as retired/site, and clear_leftovers puts it back.
+    # A retired site on its way out is renamed "gone" first, so only a site
+    # caught between the two renames is ever called "site" there.
+    if _exchange(staging, output):
+        os.replace(staging, retired / "gone")
+    else:
+        os.replace(output, retired / "site")
+        os.replace(staging, output)
+        os.replace(retired / "site", retired / "gone")
     _discard(retired)
 
 
@@ -124,6 +166,9 @@ def _discard(folder: Path) -> None:
     if pid == 0:  # the child starts a grandchild and leaves at once, so nothing waits on it
         try:
             if os.fork() == 0:
+                # Forked copies of the build's descriptors include the output's
+                # lock: holding it while deleting would turn the next build away.
+                os.closerange(3, os.sysconf("SC_OPEN_MAX"))
                 shutil.rmtree(folder, ignore_errors=True)
         finally:
             os._exit(0)
@@ -136,6 +181,12 @@ def clear_leftovers(output: Path) -> None:
     Only call this while holding the output's lock, or another build's work in progress goes too.
     """
     output = output.resolve()
+    if not os.path.lexists(output):
+        # Killed between moving the old site out and the new one in: the old one goes back.
+        for retired in sorted(output.parent.glob(f".{output.name}.old-*/site")):
+            if retired.is_dir() and not retired.is_symlink():
+                os.replace(retired, output)
+                break
     for kind in ("new", "old"):
         for leftover in output.parent.glob(f".{output.name}.{kind}-*"):
             if leftover.is_dir():

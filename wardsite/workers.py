@@ -7,8 +7,10 @@ copies, and only the small results travel back.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 
 # Below this many items a pool costs more than it saves.
@@ -34,6 +36,14 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def _die_with_parent() -> None:
+    """Linux: a worker ends when the build that forked it is killed, instead of waiting for work forever."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _run_range(job):
     fn, start, stop = job
     return [fn(_shared, i) for i in range(start, stop)]
@@ -53,7 +63,7 @@ def map_indexed(fn, shared, count: int, label: str = "") -> list:
         if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
             chunks = map(_run_range, jobs)
             return _collect(chunks, jobs, label, count)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent) as pool:
             return _collect(pool.map(_run_range, jobs), jobs, label, count)
     finally:
         _shared = None
