@@ -21,7 +21,7 @@ from .model import Article
 from .opendata import open_data
 from .organisations import UNASSIGNED, load_organisations
 from .pages import collisions, plan
-from .publish import clear_leftovers, locked, publish
+from .publish import Busy, clear_leftovers, locked, publish, refusal
 from .registry import Registry, load_registry
 from .render import Theme, render
 from .tasks import assign_tasks, task_pages, unknown_assignees
@@ -284,6 +284,14 @@ def _untouched(last: dict, output: Path) -> bool:
     return True
 
 
+def _identity(output: Path) -> int | None:
+    """The output folder's inode: every publish swaps in a new folder, so it names the site there."""
+    try:
+        return os.stat(output).st_ino
+    except OSError:
+        return None
+
+
 def build(content_dir: Path, output: Path, config: Config, templates_dir: Path | None, cache_dir: Path | None = CACHE_DIR) -> Outcome:
     """Make the site and, only when nothing is wrong, publish it to output.
 
@@ -292,8 +300,14 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
     no file under the content folder changed (name, size and time), nor
     wardsite, the templates or the configuration, no article came due and
     the output is as the last build left it, there is nothing to do.
+    A build that finds another publishing, or finds that another published
+    while it worked, gets Busy and publishes nothing.
     """
+    why = refusal(output, content_dir, Path.cwd())
+    if why:
+        raise ValueError(why)
     started = time.perf_counter()
+    found = _identity(output)
     store = Store(toolchain_key(config, content_dir, templates_dir), cache_dir) if cache_dir else None
     last = store.load("pages") if store else None
     marks = content_marks(content_dir) if store else None
@@ -302,9 +316,14 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
         return Outcome(last["problems"], last["articles"], last["pages"], {}, time.perf_counter() - started, frozenset(last["manifest"]))
     outcome = make_site(content_dir, config, templates_dir, store, output, last)
     if outcome.ok:
+        # Only publishing holds the lock: the workers that parse and render are
+        # forked processes, and a forked copy of the lock outlives a killed build.
         with locked(output):
+            if _identity(output) != found:
+                # What this build reused was read from a site that is no longer there.
+                raise Busy(f"another build published into {output} while this one was working; run again")
             clear_leftovers(output)
-            manifest = publish(outcome.files, output, outcome.reused, last["manifest"] if last else None)
+            manifest = publish(outcome.files, output, outcome.reused, last["manifest"] if last else None, keep=config.keep)
             if store:
                 store.save("pages", {
                     "output": str(output.resolve()),

@@ -7,6 +7,8 @@ from datetime import tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from . import urls
+from .assets import ASSET_DIR
 from .errors import ContentError
 from .yamltext import parse_yaml
 
@@ -28,6 +30,8 @@ class Config:
     trusted_html: bool = False  # keep raw HTML in Markdown as written
     drafts: bool = False  # include articles marked `draft: true`
     future: bool = False  # include articles dated after the build
+    # Files and folders at the top of the output that the build does not make but carries over.
+    keep: tuple[str, ...] = ("CNAME", ".nojekyll", ".well-known")
 
     @property
     def tz(self) -> tzinfo:
@@ -35,6 +39,23 @@ class Config:
 
 
 _TYPES = {f.name: f.type for f in fields(Config)}
+
+# The names at the top of the output that are the build's own.
+BUILT_NAMES = frozenset(
+    path.split("/")[0]
+    for path in (urls.HOME, urls.WARDS, urls.YEARS, urls.CATEGORIES, urls.SEARCH, urls.NOT_FOUND, urls.FEED, urls.SITEMAP, urls.TASKS, urls.ARTICLES_JSON)
+) | {ASSET_DIR, "static", "robots.txt"}
+
+
+def _keep(value) -> tuple[tuple[str, ...] | None, str | None]:
+    if not isinstance(value, list):
+        return None, "`keep` must be a list of names, e.g. `keep: [CNAME, .nojekyll, .git]`"
+    for name in value:
+        if not isinstance(name, str) or name in ("", ".", "..") or "/" in name or "\\" in name:
+            return None, f"`keep: {name!r}` is not a name in the output folder; list names at its top, e.g. CNAME or .git"
+        if name in BUILT_NAMES:
+            return None, f"`keep: {name}` is something wardsite makes; list only files the build does not make"
+    return tuple(value), None
 
 
 def parse_config(text: str, path: Path) -> tuple[Config, list[ContentError]]:
@@ -54,6 +75,12 @@ def parse_config(text: str, path: Path) -> tuple[Config, list[ContentError]]:
             errors.append(ContentError(path, line, f"`{key}` must be true or false"))
         elif _TYPES[key] == "str" and not isinstance(value, str):
             errors.append(ContentError(path, line, f"`{key}` must be text"))
+        elif key == "keep":
+            kept, message = _keep(value)
+            if message:
+                errors.append(ContentError(path, line, message))
+            else:
+                values[key] = kept
         else:
             values[key] = value
     config = replace(Config(), **values)
