@@ -32,12 +32,17 @@ def is_local(target: str) -> bool:
     return not (parts.scheme or parts.netloc or target.startswith(("#", "/")) or not parts.path)
 
 
+def is_rooted(target: str) -> bool:
+    """A path from the root of the host or disk (`/etc/passwd`): never a file of the archive."""
+    return target.startswith("/") and not target.startswith("//")
+
+
 def local_refs(body_md: str, body_html: str, body_line: int) -> tuple[Ref, ...]:
-    """The relative links and image sources of a body, each with its line in the file."""
+    """The relative and rooted links and image sources of a body, each with its line in the file."""
     refs = []
     for _, value in _ATTR.findall(body_html):
         target = html.unescape(value)
-        if is_local(target):
+        if is_local(target) or is_rooted(target):
             at = body_md.find(urlsplit(target).path)
             refs.append(Ref(target, body_line + (body_md.count("\n", 0, at) if at >= 0 else 0)))
     return tuple(dict.fromkeys(refs))
@@ -71,7 +76,9 @@ def check_refs(articles, content_dir: Path) -> tuple[dict[PurePosixPath, Asset],
         where = content_dir / article.path
         for ref in article.refs:
             target = content_path(article, ref.target)
-            if target is None:
+            if is_rooted(ref.target):
+                errors.append(ContentError(where, ref.line, f"the link `{ref.target}` starts with `/`, which points outside the content folder and breaks when the site is opened from disk; write the path relative to the article"))
+            elif target is None:
                 errors.append(ContentError(where, ref.line, f"the link `{ref.target}` points outside the content folder; put the file beside the article"))
             elif target.suffix == ".md":
                 if target not in by_path:
