@@ -135,7 +135,6 @@ def test_hostile_text_in_every_field_is_escaped_in_every_page(tmp_path):
         where = page.relative_to(site)
         assert not [s for s in found.scripts if "__pwned" in s or "alert" in s], where
         assert found.handlers == [], where
-        assert "img" not in found.tags or all("x" != u for u in found.urls), where
         text = " ".join(found.text)
         shown |= {name for name, value in HOSTILE.items() if value in text}
     # Every payload reached some page, whole, as text a reader can see.
@@ -169,7 +168,7 @@ def test_hostile_text_is_escaped_in_the_search_index(tmp_path):
         assert "<" not in text and ">" not in text and "\u2028" not in text, script.name
     core = (site / "tim-kiem/chi-muc/core.js").read_text(encoding="utf-8")
     data = json.loads(re.fullmatch(r"wardsearch\.core\((.*)\);\n", core, re.S).group(1))
-    assert HOSTILE["ward"] in json.dumps(data, ensure_ascii=False) or [HOSTILE["ward"]] == [n for _, n in data["wards"] if "Tấncông" in n]
+    assert [name for _, name in data["wards"] if "Tấncông" in name] == [HOSTILE["ward"]]
 
 
 def test_hostile_text_survives_the_json_and_csv_exports_exactly(tmp_path):
@@ -273,8 +272,7 @@ def test_trusted_html_in_the_configuration_keeps_raw_html_as_written(tmp_path):
     page = make_site(content, config, None).files["phuong/duc-giang/2021/a.html"].decode("utf-8")
     assert '<iframe src="https://maps.example/x"></iframe>' in page and "<script>var chart = 1;</script>" in page
     untrusted = make_site(content, Config(), None).files["phuong/duc-giang/2021/a.html"].decode("utf-8")
-    assert "<iframe" not in untrusted and "var chart" not in untrusted.split("<script", 1)[0] + "".join(active(untrusted).text) or True
-    assert not [s for s in active(untrusted).scripts if "var chart" in s]
+    assert "<iframe" not in untrusted and not [s for s in active(untrusted).scripts if "var chart" in s]
 
 
 # ---- 3. Paths stay inside
@@ -591,6 +589,17 @@ def test_an_interrupted_swap_puts_the_previous_site_back(tmp_path):
 
 
 # ---- 6. Clean but careful
+
+def test_without_an_atomic_exchange_the_two_renames_still_leave_a_whole_site(tmp_path, monkeypatch):
+    import wardsite.publish as publishing
+
+    monkeypatch.setattr(publishing, "_exchange", lambda a, b: False)
+    output = tmp_path / "site"
+    publish({"index.html": b"one", "CNAME": b"old"}, output)
+    publish({"index.html": b"two", "a/b.html": b"b"}, output, keep=("CNAME",))
+    time.sleep(0.2)
+    assert tree(output) == {"CNAME": b"old", "a": "dir", "a/b.html": b"b", "index.html": b"two"}
+
 
 def test_a_deleted_article_leaves_no_trace_in_any_file_of_the_site(archive_dir, tmp_path):
     output = tmp_path / "site"
