@@ -19,15 +19,15 @@ from .errors import ContentError, only_errors
 from .feeds import for_hosts
 from .model import Article
 from .opendata import open_data
-from .organisations import UNASSIGNED, load_organisations
+from .organisations import load_organisations
 from .pages import collisions, plan
 from .publish import Busy, clear_leftovers, locked, publish, refusal
 from .registry import Registry, load_registry
 from .render import Theme, render
-from .tasks import assign_tasks, task_pages, unknown_assignees
-from .workers import map_indexed
 from .search import entries as search_entries
 from .search import search_files
+from .tasks import assign_tasks, organisation_names, task_pages, unknown_assignees
+from .workers import map_indexed
 
 
 @dataclass(frozen=True)
@@ -213,12 +213,7 @@ def make_site(
         whole = {}
         reused |= kept_whole
     else:
-        filed = {}
-        for entry in taskbook.entries:
-            organisation = taskbook.organisation(entry.organisation)
-            if organisation is not UNASSIGNED:
-                filed.setdefault(entry.article.path, set()).add(organisation.name)
-        filed = {path: tuple(sorted(names)) for path, names in filed.items()}
+        filed = organisation_names(taskbook)
         indexed = search_entries(archive.articles, (store.load("search") if store else None) or {}, filed)
         if store:
             store.save("search", indexed)

@@ -128,6 +128,16 @@ def assign_tasks(archive: Archive, organisations: Organisations) -> TaskBook:
     return TaskBook(tuple(entries), tuple(ordered), tuple(unknown))
 
 
+def organisation_names(book: TaskBook) -> dict[Path, tuple[str, ...]]:
+    """The names of the organisations each article's tasks were filed under (none for the unassigned)."""
+    names: dict[Path, set[str]] = {}
+    for entry in book.entries:
+        organisation = book.organisation(entry.organisation)
+        if organisation is not UNASSIGNED:
+            names.setdefault(entry.article.path, set()).add(organisation.name)
+    return {path: tuple(sorted(found)) for path, found in names.items()}
+
+
 def unknown_assignees(book: TaskBook, organisations: Organisations, content_dir: Path) -> list[ContentError]:
     """A warning for each task whose assignee the registry does not know; they do not stop a build."""
     registry = organisations.path.name if organisations.path else ORGANISATIONS_FILE
