@@ -552,6 +552,7 @@ def main(argv: list[str] | None = None) -> int:
     hugo_label = None if args.no_hugo else hugo_version()
     earlier = load_earlier()
     state = wardsite_state()
+    command = ("python benchmarks/bench.py " + " ".join(sys.argv[1:] if argv is None else argv)).strip()
     rows: dict[int, dict[str, Run]] = {}
     for size in args.sizes:
         repeat = args.repeat or (2 if size <= 10000 else 1)
@@ -559,16 +560,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{size:,} articles:", flush=True)
         rows[size] = bench_size(size, repeat, timeout, pelican_cmd, hugo_label is not None)
         print(table({size: rows[size]}).splitlines()[-1], flush=True)
-
-    command = "python benchmarks/bench.py " + " ".join(sys.argv[1:] if argv is None else argv)
-    report = "\n\n".join([
-        f"Measured {describe_machine(state, pelican_label, hugo_label)}.",
-        f"Command: `{command.strip()}`",
-        table(rows),
-        targets(rows, earlier),
-    ]) + "\n"
-    save_rows(rows, earlier)
-    (WORK / "results.md").write_text(report, encoding="utf-8")
+        # Written after every size, so stopping a long run keeps the sizes it finished.
+        report = "\n\n".join([
+            f"Measured {describe_machine(state, pelican_label, hugo_label)}.",
+            f"Command: `{command}`",
+            table(rows),
+            targets(rows, earlier),
+        ]) + "\n"
+        save_rows({size: rows[size]}, earlier)
+        (WORK / "results.md").write_text(report, encoding="utf-8")
     print("\n" + report)
     return 0
 
