@@ -8,6 +8,7 @@ import stat
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from collections.abc import Iterator
 from pathlib import Path
 
 from .archive import Archive, assemble
@@ -23,7 +24,7 @@ from .organisations import load_organisations
 from .pages import collisions, plan
 from .publish import Busy, clear_leftovers, locked, publish, refusal
 from .registry import Registry, load_registry
-from .render import Theme, render
+from .render import Theme, render_stream
 from .search import entries as search_entries
 from .search import search_files
 from .tasks import assign_tasks, organisation_names, task_pages, unknown_assignees
@@ -43,6 +44,8 @@ class Outcome:
     fingerprints: dict = field(default_factory=dict)  # page -> digest of its inputs
     whole: frozenset = frozenset()  # the files made from the whole archive
     release: datetime | None = None  # when the next future-dated article is due
+    rendering: tuple = ()  # with stream: the pages rendered[...] will give, in order
+    rendered: Iterator = field(default_factory=lambda: iter(()))  # with stream: (path, bytes) of those pages, once
 
     @property
     def errors(self) -> list[ContentError]:
@@ -177,11 +180,14 @@ def make_site(
     store: Store | None = None,
     output: Path | None = None,
     last: dict | None = None,
+    stream: bool = False,
 ) -> Outcome:
     """Everything the site would hold, or the problems that stop it; writes nothing.
 
     Given what the last build left in output (its fingerprints and manifest),
     files whose inputs did not change are not made again but listed as reused.
+    With stream, the pages are not in files but rendered as Outcome.rendered
+    is consumed (once, by publish), so they need not all be held at once.
     """
     started = time.perf_counter()
     registry, problems = load_registry(content_dir)
@@ -204,7 +210,11 @@ def make_site(
     shared = fingerprint((archive.wards, archive.categories, archive.years, taskbook.organisations, taskbook.years))
     fingerprints = dict(zip((page.dest for page in pages), map_indexed(_fingerprint_job, (pages, shared), len(pages))))
     reused = unchanged_pages(fingerprints, last, output)
-    files = render(pages, archive, config, Theme(templates_dir), taskbook, skip=reused)
+    files, rendered = render_stream(pages, archive, config, Theme(templates_dir), taskbook, skip=reused)
+    rendering = tuple(page.dest for page in pages if page.dest not in reused)
+    if not stream:
+        files.update(rendered)
+        rendering, rendered = (), iter(())
     # The files made from the whole archive (search index, open data, feeds,
     # sitemap) change with any article; when none changed, they are reused.
     whole_key = fingerprint((shared, archive.articles, sorted(fingerprints)))
@@ -224,7 +234,8 @@ def make_site(
     files.update({asset.dest: content_dir.joinpath(*asset.source.parts).read_bytes() for asset in assets.values()})
     fingerprints.update({name: whole_key for name in kept_whole})
     return Outcome(
-        tuple(problems), len(articles), len(pages), files, time.perf_counter() - started, reused, fingerprints, kept_whole, min(waiting, default=None)
+        tuple(problems), len(articles), len(pages), files, time.perf_counter() - started, reused, fingerprints, kept_whole,
+        min(waiting, default=None), rendering, rendered,
     )
 
 
@@ -309,7 +320,7 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
     due = last and last.get("release") and datetime.now(config.tz) >= last["release"]
     if last and last.get("marks") == marks and not due and _untouched(last, output):
         return Outcome(last["problems"], last["articles"], last["pages"], {}, time.perf_counter() - started, frozenset(last["manifest"]))
-    outcome = make_site(content_dir, config, templates_dir, store, output, last)
+    outcome = make_site(content_dir, config, templates_dir, store, output, last, stream=True)
     if outcome.ok:
         # Only publishing holds the lock: the workers that parse and render are
         # forked processes, and a forked copy of the lock outlives a killed build.
@@ -318,7 +329,10 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
                 # What this build reused was read from a site that is no longer there.
                 raise Busy(f"another build published into {output} while this one was working; run again")
             clear_leftovers(output)
-            manifest = publish(outcome.files, output, outcome.reused, last["manifest"] if last else None, keep=config.keep)
+            manifest = publish(
+                outcome.files, output, outcome.reused, last["manifest"] if last else None, keep=config.keep,
+                streamed=(outcome.rendering, outcome.rendered),
+            )
             if store:
                 store.save("pages", {
                     "output": str(output.resolve()),

@@ -48,8 +48,13 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def publish(files: dict[str, bytes], output: Path, reused=frozenset(), manifest: dict | None = None, keep=()) -> dict[str, tuple[int, int]]:
+def publish(
+    files: dict[str, bytes], output: Path, reused=frozenset(), manifest: dict | None = None, keep=(), streamed=((), ())
+) -> dict[str, tuple[int, int]]:
     """Make output hold exactly files plus the reused files it already has; return its manifest.
+
+    streamed: (names, iterator of (name, bytes)): more files, written as the
+    iterator gives them, so that they need not all be in memory at once.
 
     Names in keep (files or folders at the top of output that the build does
     not make, such as a host's CNAME or a .git folder) are carried over into
@@ -63,9 +68,10 @@ def publish(files: dict[str, bytes], output: Path, reused=frozenset(), manifest:
     the last one, a build that changes nothing touches nothing.
     """
     output = output.resolve()
+    streamed_names, stream = streamed
     names = set(files) | set(reused)
     changed = {name for name, data in files.items() if not _same_bytes(output / name, data)}
-    if manifest is not None and not changed and names == set(manifest) and output.is_dir():
+    if manifest is not None and not changed and not streamed_names and names == set(manifest) and output.is_dir():
         return manifest
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
@@ -74,13 +80,17 @@ def publish(files: dict[str, bytes], output: Path, reused=frozenset(), manifest:
     try:
         made = {new}
         result = {}
-        for name in sorted(names):
-            _check_inside(name)
-            target = os.path.join(new, name)
-            folder = os.path.dirname(target)
-            if folder not in made:
-                os.makedirs(folder, exist_ok=True)
-                made.add(folder)
+        for name, data in stream:
+            target = _place(new, name, made)
+            if _same_bytes(output / name, data):
+                _link_or_copy(os.path.join(old, name), target)
+            else:
+                with open(target, "wb") as file:
+                    file.write(data)
+            info = os.stat(target)
+            result[name] = (info.st_size, info.st_mtime_ns)
+        for name in sorted(names - set(streamed_names)):
+            target = _place(new, name, made)
             if name in changed:
                 with open(target, "wb") as file:
                     file.write(files[name])
@@ -89,12 +99,23 @@ def publish(files: dict[str, bytes], output: Path, reused=frozenset(), manifest:
                 continue
             stat = os.stat(target)
             result[name] = (stat.st_size, stat.st_mtime_ns)
-        _carry_over(keep, names, output, staging)
+        _carry_over(keep, names | set(streamed_names), output, staging)
         _swap(staging, output)
         return result
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _place(root: str, name: str, made: set) -> str:
+    """The path of name under root, checked to stay inside, its folder made."""
+    _check_inside(name)
+    target = os.path.join(root, name)
+    folder = os.path.dirname(target)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+    return target
 
 
 def _link_or_copy(source: str, target: str) -> bool:

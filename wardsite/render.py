@@ -18,7 +18,7 @@ from .config import Config
 from .organisations import Organisations
 from .pages import Page
 from .tasks import TaskBook, assign_tasks
-from .workers import map_indexed
+from .workers import imap_indexed
 
 THEME_STATIC = "theme/static"
 
@@ -97,7 +97,19 @@ def _render_job(shared, i: int) -> bytes:
 def render(
     pages: list[Page], archive: Archive, config: Config, theme: Theme, taskbook: TaskBook | None = None, skip=frozenset()
 ) -> dict[str, bytes]:
-    """Every page (but those in skip) and static file of the site, as bytes by output path.
+    """Every page (but those in skip) and static file of the site, as bytes by output path."""
+    files, rendered = render_stream(pages, archive, config, theme, taskbook, skip)
+    files.update(rendered)
+    return files
+
+
+def render_stream(
+    pages: list[Page], archive: Archive, config: Config, theme: Theme, taskbook: TaskBook | None = None, skip=frozenset()
+):
+    """The static files by output path, and an iterator of (output path, bytes) of the pages but those in skip.
+
+    The pages are rendered over all cores as the iterator is consumed, so a
+    large site need never be held in memory whole.
 
     Templates may read the archive, site and taskbook globals only for what
     every page shares (the lists of wards, years, categories, organisations);
@@ -125,7 +137,6 @@ def render(
         return link(assets[name], ctx["page"])
 
     env.globals.update(site=config, archive=archive, urls=urls, href=href, asset=asset, taskbook=taskbook)
-    files = {assets[name]: data for name, data in static.items()}
     todo = [page for page in pages if page.dest not in skip]
-    files.update(zip((page.dest for page in todo), map_indexed(_render_job, (env, todo), len(todo), "rendering pages")))
-    return files
+    rendered = zip((page.dest for page in todo), imap_indexed(_render_job, (env, todo), len(todo), "rendering pages"))
+    return {assets[name]: data for name, data in static.items()}, rendered

@@ -54,25 +54,36 @@ def map_indexed(fn, shared, count: int, label: str = "") -> list:
 
     fn must be a module-level function; its results must pickle.
     """
+    return list(imap_indexed(fn, shared, count, label))
+
+
+# Results travel back a chunk at a time; a chunk this size of rendered pages is a few MB.
+MAX_CHUNK = 256
+
+
+def imap_indexed(fn, shared, count: int, label: str = ""):
+    """fn(shared, i) for i in range(count), yielded in order as the work is done.
+
+    The caller can write each result away as it comes instead of holding
+    them all. Nothing starts before the first result is asked for.
+    """
     workers = min(cores(), max(1, count // MIN_PARALLEL))
-    step = max(1, -(-count // (workers * 8)))
+    step = max(1, min(MAX_CHUNK, -(-count // (workers * 8))))
     jobs = [(fn, start, min(start + step, count)) for start in range(0, count, step)]
     global _shared
     _shared = shared
     try:
         if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            chunks = map(_run_range, jobs)
-            return _collect(chunks, jobs, label, count)
+            yield from _collect(map(_run_range, jobs), jobs, label, count)
+            return
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent) as pool:
-            return _collect(pool.map(_run_range, jobs), jobs, label, count)
+            yield from _collect(pool.map(_run_range, jobs), jobs, label, count)
     finally:
         _shared = None
 
 
-def _collect(chunks, jobs, label: str, count: int) -> list:
-    results = []
+def _collect(chunks, jobs, label: str, count: int):
     for (_, _, stop), chunk in zip(jobs, chunks):
-        results += chunk
+        yield from chunk
         if _progress and label and count:
             _progress(label, stop, count)
-    return results
