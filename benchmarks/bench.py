@@ -16,6 +16,10 @@ benchmarks/work/n<SIZE>/content, and this script measures:
 Every list pages 20 articles at a time in all three tools. The articles are
 converted for Pelican and Hugo once per size; conversion is not timed.
 
+wardsite is measured as committed at HEAD, copied to benchmarks/work/wardsite-<commit>,
+since others may edit the checkout during a run (`--working-tree` measures the
+checkout as it is).
+
 A timing is the wall-clock time of the whole command as a user runs it. Peak
 memory is the largest resident set of any process in the command's tree: each
 command runs under a small wrapper whose getrusage(RUSAGE_CHILDREN).ru_maxrss
@@ -35,6 +39,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import random
@@ -42,6 +47,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -54,7 +60,6 @@ from benchmarks.generate import article_text  # noqa: E402
 
 WORK = REPO / "benchmarks" / "work"
 GENERATE = REPO / "benchmarks" / "generate.py"
-BUILD = REPO / "build.py"
 SEED = 0
 PAGE_SIZE = 20
 PELICAN_VENV = WORK / "venv-pelican"
@@ -306,11 +311,29 @@ def convert(size: int, content: Path, pelican: Path, hugo: Path) -> None:
 # --- the tools ------------------------------------------------------------------------------------------------
 
 
-def bench_wardsite(size: int, base: Path, repeat: int, timeout: float) -> dict[str, Run]:
+def snapshot_wardsite() -> tuple[Path, str]:
+    """(build.py, commit) of wardsite as committed at HEAD, copied out of the checkout once per commit.
+
+    Others edit wardsite in this checkout while a long run goes on, and wardsite's cache is keyed by its own
+    code: measuring the live checkout would mix versions and turn a rebuild into a cold build.
+    """
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+    dest = WORK / f"wardsite-{commit}"
+    if not (dest / "build.py").exists():
+        partial = dest.with_name(dest.name + ".partial")
+        _remove(partial, dest)
+        tar = subprocess.run(["git", "archive", "--format=tar", "HEAD", "build.py", "wardsite"], cwd=REPO, capture_output=True, check=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+            archive.extractall(partial, filter="data")
+        partial.rename(dest)
+    return dest / "build.py", commit
+
+
+def bench_wardsite(build: Path, size: int, base: Path, repeat: int, timeout: float) -> dict[str, Run]:
     """Cold build, no-change rebuild, one-article edit, one-article addition; content restored afterwards."""
     content, cwd, logs = base / "content", base / "wardsite", base / "logs"
     cwd.mkdir(exist_ok=True)
-    cmd = [sys.executable, str(BUILD), "--content", str(content), "--output", "site"]
+    cmd = [sys.executable, str(build), "--content", str(content), "--output", "site"]
 
     def run(step: str, attempt: int) -> Run:
         return measure(cmd, cwd, logs / f"wardsite-{step}-{attempt}.log", timeout)
@@ -393,14 +416,14 @@ def bench_hugo(site: Path, logs: Path, repeat: int, timeout: float) -> dict[str,
     return {"cold": best(colds), "rebuild": best(rebuilds)}
 
 
-def bench_size(size: int, repeat: int, timeout: float, pelican_cmd: Path | None, use_hugo: bool) -> dict[str, Run]:
+def bench_size(build: Path, size: int, repeat: int, timeout: float, pelican_cmd: Path | None, use_hugo: bool) -> dict[str, Run]:
     """Every measurement for one archive size, as {column: Run}."""
     base = WORK / f"n{size}"
     base.mkdir(parents=True, exist_ok=True)
     ensure_content(size, base / "content")
     convert(size, base / "content", base / "pelican", base / "hugo")
     print(f"  wardsite ({repeat} run(s) of each step) ...", flush=True)
-    row = {f"wardsite_{key}": run for key, run in bench_wardsite(size, base, repeat, timeout).items()}
+    row = {f"wardsite_{key}": run for key, run in bench_wardsite(build, size, base, repeat, timeout).items()}
     if pelican_cmd is not False:
         print("  Pelican ...", flush=True)
         row |= {f"pelican_{key}": run for key, run in bench_pelican(pelican_cmd, base / "pelican", base / "logs", repeat, timeout).items()}
@@ -519,10 +542,11 @@ def wardsite_state() -> str:
     return git("rev-parse", "--short", "HEAD") + (f" with uncommitted changes ({_stamp(diff)})" if diff else "")
 
 
-def describe_machine(state: str, pelican_label: str, hugo_label: str | None) -> str:
-    # Other people may change wardsite while a long run goes on; say so rather than pass off mixed figures.
-    now = wardsite_state()
-    code = f"wardsite at {state}" + ("" if now == state else f", changed during the run to {now}")
+def describe_machine(state: str, live: bool, pelican_label: str, hugo_label: str | None) -> str:
+    code = f"wardsite at {state}"
+    if live and wardsite_state() != state:
+        # Others changed the checkout while the run went on; say so rather than pass off mixed figures.
+        code += f", changed during the run to {wardsite_state()}"
     return (f"{dt.date.today().isoformat()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
             f"{code}, {pelican_label}, {hugo_label or 'Hugo not installed'}")
 
@@ -544,6 +568,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, help="runs of each step, best kept (default 2 up to 10000 articles, else 1)")
     parser.add_argument("--timeout", type=float, help="seconds allowed for one build (default 120 + 0.03 s per article)")
     parser.add_argument("--no-pelican", action="store_true", help="skip Pelican")
+    parser.add_argument("--working-tree", action="store_true", help="measure the checkout as it is, uncommitted changes included, instead of HEAD")
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even when it is installed")
     args = parser.parse_args(argv)
 
@@ -551,18 +576,22 @@ def main(argv: list[str] | None = None) -> int:
     pelican_cmd, pelican_label = (False, "Pelican skipped") if args.no_pelican else ensure_pelican()
     hugo_label = None if args.no_hugo else hugo_version()
     earlier = load_earlier()
-    state = wardsite_state()
+    if args.working_tree:
+        build, state = REPO / "build.py", wardsite_state()
+    else:
+        build, commit = snapshot_wardsite()
+        state = f"{commit} (committed code, copied to {build.parent.relative_to(REPO)})"
     command = ("python benchmarks/bench.py " + " ".join(sys.argv[1:] if argv is None else argv)).strip()
     rows: dict[int, dict[str, Run]] = {}
     for size in args.sizes:
         repeat = args.repeat or (2 if size <= 10000 else 1)
         timeout = args.timeout or 120 + 0.03 * size
         print(f"{size:,} articles:", flush=True)
-        rows[size] = bench_size(size, repeat, timeout, pelican_cmd, hugo_label is not None)
+        rows[size] = bench_size(build, size, repeat, timeout, pelican_cmd, hugo_label is not None)
         print(table({size: rows[size]}).splitlines()[-1], flush=True)
         # Written after every size, so stopping a long run keeps the sizes it finished.
         report = "\n\n".join([
-            f"Measured {describe_machine(state, pelican_label, hugo_label)}.",
+            f"Measured {describe_machine(state, args.working_tree, pelican_label, hugo_label)}.",
             f"Command: `{command}`",
             table(rows),
             targets(rows, earlier),
