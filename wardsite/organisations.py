@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .errors import ContentError
 from .text import identity_key, nfc, slugify, squash_spaces
-from .yamltext import parse_yaml
+from .yamltext import parse_yaml, string_list
 
 ORGANISATIONS_FILE = "organisations.yaml"
 KEYS = ("name", "short", "slug", "aliases", "note")
@@ -124,16 +124,6 @@ def _candidate_lengths(words: list[str]):
             yield i  # → `đoàn`
 
 
-def _strings(value) -> tuple[str, ...] | None:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (squash_spaces(value),)
-    if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
-        return tuple(squash_spaces(v) for v in value)
-    return None
-
-
 def parse_organisations(text: str, path: Path) -> tuple[Organisations, list[ContentError]]:
     """A closed registry from the text of an organisations.yaml."""
     doc, errors = parse_yaml(text, path)
@@ -156,7 +146,7 @@ def parse_organisations(text: str, path: Path) -> tuple[Organisations, list[Cont
         unknown = [str(k) for k in entry if k not in KEYS]
         for key in unknown:
             errors.append(ContentError(path, doc.line_of("organisations", i, key, default=line), f"unknown key `{key}` for {name}; the keys are {', '.join(KEYS)}"))
-        aliases = _strings(entry.get("aliases"))
+        aliases = string_list(entry.get("aliases"))
         if aliases is None:
             errors.append(ContentError(path, doc.line_of("organisations", i, "aliases", default=line), f"the aliases of {name} must be a list of names, e.g. `aliases: [Hội CCB, CCB]`"))
             continue

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import ContentError
 from .text import fold, identity_key, slugify, squash_spaces
-from .yamltext import parse_yaml
+from .yamltext import parse_yaml, string_list
 
 REGISTRY_FILE = "wards.yaml"
 
@@ -71,16 +71,6 @@ class Registry:
         return by_folded[close[0]] if close else None
 
 
-def _strings(value) -> tuple[str, ...] | None:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (squash_spaces(value),)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(squash_spaces(v) for v in value)
-    return None
-
-
 def _history(entries, doc, index, path) -> tuple[tuple[HistoryEvent, ...], list[ContentError]]:
     events, errors = [], []
     for n, entry in enumerate(entries or []):
@@ -88,7 +78,7 @@ def _history(entries, doc, index, path) -> tuple[tuple[HistoryEvent, ...], list[
         if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
             errors.append(ContentError(path, line, "a history entry needs `date:` and `text:`"))
             continue
-        became = _strings(entry.get("became"))
+        became = string_list(entry.get("became"))
         if became is None:
             errors.append(ContentError(path, line, "`became:` must be a list of ward names"))
             continue
@@ -114,7 +104,7 @@ def parse_registry(text: str, path: Path) -> tuple[Registry, list[ContentError]]
             errors.append(ContentError(path, line, "each ward needs a `name:`"))
             continue
         name = squash_spaces(entry["name"])
-        aliases = _strings(entry.get("aliases"))
+        aliases = string_list(entry.get("aliases"))
         if aliases is None:
             errors.append(ContentError(path, doc.line_of("wards", i, "aliases", default=line), f"the aliases of {name} must be a list of names"))
             continue

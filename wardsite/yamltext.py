@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ContentError
+from .text import squash_spaces
 
 
 # libyaml's parser is several times faster than PyYAML's own, and gives the same marks.
@@ -91,6 +92,17 @@ def _record_lines(node, place: tuple, first_line: int, lines: dict) -> None:
         for index, item in enumerate(node.value):
             lines[place + (index,)] = first_line + item.start_mark.line
             _record_lines(item, place + (index,), first_line, lines)
+
+
+def string_list(value) -> tuple[str, ...] | None:
+    """A YAML value that should be one name or a list of names, as a tuple; None when it is not."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (squash_spaces(value),)
+    if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+        return tuple(squash_spaces(v) for v in value)
+    return None
 
 
 def dump_yaml(data) -> str:
