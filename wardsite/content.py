@@ -57,10 +57,10 @@ def dump(meta: dict, body: str) -> str:
     return frontmatter.dumps(post, sort_keys=False, allow_unicode=True, width=10_000) + "\n"
 
 
-def decode(raw: bytes) -> str:
+def decode(raw: bytes, if_empty: str = "write the front matter and the article, or delete the file") -> str:
     """The text of a file as NFC with LF line ends, or raise ValueError with a plain reason."""
     if not raw.strip():
-        raise ValueError("the file is empty; write the front matter and the article, or delete the file")
+        raise ValueError(f"the file is empty; {if_empty}")
     if b"\x00" in raw:
         raise ValueError("this is not a text file (it holds binary data); an article must be UTF-8 text")
     try:

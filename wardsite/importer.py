@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .content import dump, split
+from .content import decode, dump, split
 from .errors import ContentError
 from .registry import Registry, Ward
 from .text import fold, nfc, sentence_case, slugify, squash_spaces
@@ -701,14 +701,7 @@ def read_raw(raw: bytes) -> str:
     """The text of a raw article file, or raise ValueError with a plain reason."""
     if len(raw) > MAX_RAW_BYTES:
         raise ValueError(f"the file is larger than {MAX_RAW_BYTES // (1024 * 1024)} MB; a raw article is one page of text")
-    if not raw.strip():
-        raise ValueError("the file is empty; there is no article to import")
-    if b"\x00" in raw:
-        raise ValueError("this is not a text file (it holds binary data); a raw article must be UTF-8 text")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"the file is not UTF-8 text (byte {exc.start} cannot be read); save it as UTF-8 and import it again") from None
+    return decode(raw, if_empty="there is no article to import")
 
 
 def _claim(target: Path, source_id: str, meta: dict) -> str:
