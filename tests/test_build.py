@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -86,6 +87,22 @@ def test_long_lists_are_paginated_with_links_between_pages(tmp_path):
     first = (out / "phuong/duc-giang/index.html").read_text(encoding="utf-8")
     assert "Bài số 6" in first and "Bài số 3" not in first and 'href="trang/2/index.html"' in first
     assert walk_site(out)[1] == []
+
+
+def test_the_pager_of_a_long_list_links_the_first_last_and_nearby_pages_only(tmp_path):
+    files = {f"duc-giang/2021/bai-{i:02d}.md": article(title=f"Bài số {i}", date=f"2021-03-{i % 28 + 1:02d} {i % 24:02d}:00") for i in range(40)}
+    content = write_archive(tmp_path, files)
+    out = tmp_path / "site"
+    assert run_build(content, out, page_size=2).ok  # 20 pages
+    assert (out / "phuong/duc-giang/trang/20/index.html").is_file()
+    tenth = out / "phuong/duc-giang/trang/10/index.html"
+    pager = tenth.read_text(encoding="utf-8").split('class="pager"')[1].split("</nav>")[0]
+    numbers = re.findall(r">(\d+)</(?:a|span)>", pager)
+    assert numbers == ["1", "8", "9", "10", "11", "12", "20"]
+    assert pager.count("…") == 2 and '<span aria-current="page">10</span>' in pager
+    assert 'rel="prev" href="../9/index.html"' in pager and 'rel="next" href="../11/index.html"' in pager
+    reached, problems = walk_site(out)
+    assert problems == [] and all((out / f"phuong/duc-giang/trang/{n}/index.html").resolve() in reached for n in range(2, 21))
 
 
 def test_a_projects_template_overrides_the_theme_by_name(archive_dir, tmp_path):

@@ -13,24 +13,36 @@ from .config import Config
 from .errors import ContentError
 
 
+# The pager links this many pages on each side of the current one, besides the first and the last.
+PAGER_REACH = 2
+
+
 @dataclass(frozen=True)
 class Pagination:
-    """One page of a long list and the paths of its sibling pages."""
+    """One page of a long list, and the few sibling pages its pager links.
+
+    A pager that linked every page would make each page of a list of n
+    pages n links long, and the whole list n² to build.
+    """
 
     number: int
-    paths: tuple[str, ...]  # every page of the list, first to last
+    count: int
+    links: tuple[tuple[int, str], ...]  # (number, path): the first, the last and those near this one, in order
+    previous: str | None = None
+    next: str | None = None
 
-    @property
-    def count(self) -> int:
-        return len(self.paths)
 
-    @property
-    def previous(self) -> str | None:
-        return self.paths[self.number - 2] if self.number > 1 else None
-
-    @property
-    def next(self) -> str | None:
-        return self.paths[self.number] if self.number < self.count else None
+def pagination(number: int, count: int, dest_for) -> Pagination:
+    """Page number of count, dest_for(n) giving the path of page n."""
+    near = range(max(1, number - PAGER_REACH), min(count, number + PAGER_REACH) + 1)
+    shown = sorted({1, count, *near})
+    return Pagination(
+        number,
+        count,
+        tuple((n, dest_for(n)) for n in shown),
+        dest_for(number - 1) if number > 1 else None,
+        dest_for(number + 1) if number < count else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -51,11 +63,10 @@ def paginate(dest_for, items, size, template, context, title, crumbs=(), name="a
     """
     group = group or by_year
     chunks = [items[i : i + size] for i in range(0, len(items), size)] or [()]
-    paths = tuple(dest_for(n) for n in range(1, len(chunks) + 1))
     for n, chunk in enumerate(chunks, start=1):
         label = title if n == 1 else f"{title} (trang {n})"
-        page_context = {**context, name: chunk, "groups": group(chunk), "pagination": Pagination(n, paths)}
-        yield Page(paths[n - 1], template, page_context, title=label, crumbs=crumbs)
+        page_context = {**context, name: chunk, "groups": group(chunk), "pagination": pagination(n, len(chunks), dest_for)}
+        yield Page(dest_for(n), template, page_context, title=label, crumbs=crumbs)
 
 
 def by_year(items) -> list[tuple[int, tuple]]:
