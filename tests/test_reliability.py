@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -500,6 +501,13 @@ def generated(tmp_path_factory):
         trees[state] = tree(scratch / "site")
     assert trees["with"] != trees["without"]
     return root, extra, text, trees
+
+
+def test_no_worker_process_outlives_the_build_that_started_it(generated, tmp_path):
+    root, _, _, _ = generated
+    outcome = build(root / "content", tmp_path / "site", Config(), None, cache_dir=None)
+    assert outcome.ok and outcome.pages > 300
+    assert multiprocessing.active_children() == []
 
 
 def test_a_build_killed_at_any_moment_leaves_a_whole_site_and_the_next_build_finishes_it(generated, tmp_path):

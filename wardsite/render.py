@@ -88,10 +88,10 @@ def hashed_assets(static: dict[str, bytes]) -> dict[str, str]:
     return paths
 
 
-def _render_job(shared, i: int) -> bytes:
+def _render_job(shared, i: int) -> tuple[str, bytes]:
     env, pages = shared
     page = pages[i]
-    return env.get_template(page.template).render(page=page, **page.context).encode("utf-8")
+    return page.dest, env.get_template(page.template).render(page=page, **page.context).encode("utf-8")
 
 
 def render(
@@ -138,5 +138,6 @@ def render_stream(
 
     env.globals.update(site=config, archive=archive, urls=urls, href=href, asset=asset, taskbook=taskbook)
     todo = [page for page in pages if page.dest not in skip]
-    rendered = zip((page.dest for page in todo), imap_indexed(_render_job, (env, todo), len(todo), "rendering pages"))
+    # The iterator ends, and the worker processes with it, when the last page is taken.
+    rendered = imap_indexed(_render_job, (env, todo), len(todo), "rendering pages")
     return {assets[name]: data for name, data in static.items()}, rendered
