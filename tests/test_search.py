@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -94,6 +96,15 @@ def test_article_ids_survive_their_encoding(ids):
 def test_texts_survive_their_packing_against_a_word_list(texts):
     codes, vocabulary = search.pack_texts([search.pieces(t) for t in texts])
     assert [search.unpack_text(c, vocabulary) for c in codes] == texts
+
+
+def test_the_index_splits_words_on_every_character_as_search_js_does():
+    # search.js splits on /[\p{L}\p{N}_]/u: letters, numbers and the underscore.
+    for code in range(sys.maxunicode + 1):
+        c = chr(code)
+        js_word = c == "_" or unicodedata.category(c)[0] in "LN"
+        assert search._is_word_char(c) == js_word, hex(code)
+        assert (search.pieces(f"a{c}b") == [f"a{c}b"]) == js_word, hex(code)
 
 
 def test_a_word_in_the_title_or_a_task_ranks_apart_from_a_word_only_in_the_body(tmp_path):

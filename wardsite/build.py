@@ -8,7 +8,7 @@ import stat
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from .archive import Archive, assemble
@@ -44,8 +44,8 @@ class Outcome:
     fingerprints: dict = field(default_factory=dict)  # page -> digest of its inputs
     whole: frozenset = frozenset()  # the files made from the whole archive
     release: datetime | None = None  # when the next future-dated article is due
-    rendering: tuple = ()  # with stream: the pages rendered[...] will give, in order
-    rendered: Iterator = field(default_factory=lambda: iter(()))  # with stream: (path, bytes) of those pages, once
+    rendering: tuple = ()  # with stream: the pages still to render
+    render: Callable | None = None  # with stream: render(sink) renders them (see render.render_stream), once
 
     @property
     def errors(self) -> list[ContentError]:
@@ -186,8 +186,8 @@ def make_site(
 
     Given what the last build left in output (its fingerprints and manifest),
     files whose inputs did not change are not made again but listed as reused.
-    With stream, the pages are not in files but rendered as Outcome.rendered
-    is consumed (once, by publish), so they need not all be held at once.
+    With stream, the pages are not in files but rendered by Outcome.render
+    (once, by publish, into the new site), so they need not all be held at once.
     """
     started = time.perf_counter()
     registry, problems = load_registry(content_dir)
@@ -210,11 +210,10 @@ def make_site(
     shared = fingerprint((archive.wards, archive.categories, archive.years, taskbook.organisations, taskbook.years))
     fingerprints = dict(zip((page.dest for page in pages), map_indexed(_fingerprint_job, (pages, shared), len(pages))))
     reused = unchanged_pages(fingerprints, last, output)
-    files, rendered = render_stream(pages, archive, config, Theme(templates_dir), taskbook, skip=reused)
-    rendering = tuple(page.dest for page in pages if page.dest not in reused)
+    files, rendering, start = render_stream(pages, archive, config, Theme(templates_dir), taskbook, skip=reused)
     if not stream:
-        files.update(rendered)
-        rendering, rendered = (), iter(())
+        files.update(start())
+        rendering, start = (), None
     # The files made from the whole archive (search index, open data, feeds,
     # sitemap) change with any article; when none changed, they are reused.
     whole_key = fingerprint((shared, archive.articles, sorted(fingerprints)))
@@ -235,7 +234,7 @@ def make_site(
     fingerprints.update({name: whole_key for name in kept_whole})
     return Outcome(
         tuple(problems), len(articles), len(pages), files, time.perf_counter() - started, reused, fingerprints, kept_whole,
-        min(waiting, default=None), rendering, rendered,
+        min(waiting, default=None), rendering, start,
     )
 
 
@@ -331,7 +330,7 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
             clear_leftovers(output)
             manifest = publish(
                 outcome.files, output, outcome.reused, last["manifest"] if last else None, keep=config.keep,
-                streamed=(outcome.rendering, outcome.rendered),
+                streamed=(outcome.rendering, outcome.render),
             )
             if store:
                 store.save("pages", {

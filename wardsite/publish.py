@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import functools
 import os
 import shutil
 import tempfile
@@ -49,12 +50,13 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 
 def publish(
-    files: dict[str, bytes], output: Path, reused=frozenset(), manifest: dict | None = None, keep=(), streamed=((), ())
+    files: dict[str, bytes], output: Path, reused=frozenset(), manifest: dict | None = None, keep=(), streamed=((), None)
 ) -> dict[str, tuple[int, int]]:
     """Make output hold exactly files plus the reused files it already has; return its manifest.
 
-    streamed: (names, iterator of (name, bytes)): more files, written as the
-    iterator gives them, so that they need not all be in memory at once.
+    streamed: (names, fill): more files, made by fill(put), which calls
+    put(name, bytes) for each (in any process it forks) and yields (name,
+    what put returned); so that they need not all be in memory at once.
 
     Names in keep (files or folders at the top of output that the build does
     not make, such as a host's CNAME or a .git folder) are carried over into
@@ -68,7 +70,7 @@ def publish(
     the last one, a build that changes nothing touches nothing.
     """
     output = output.resolve()
-    streamed_names, stream = streamed
+    streamed_names, fill = streamed
     names = set(files) | set(reused)
     changed = {name for name, data in files.items() if not _same_bytes(output / name, data)}
     if manifest is not None and not changed and not streamed_names and names == set(manifest) and output.is_dir():
@@ -80,15 +82,8 @@ def publish(
     try:
         made = {new}
         result = {}
-        for name, data in stream:
-            target = _place(new, name, made)
-            if _same_bytes(output / name, data):
-                _link_or_copy(os.path.join(old, name), target)
-            else:
-                with open(target, "wb") as file:
-                    file.write(data)
-            info = os.stat(target)
-            result[name] = (info.st_size, info.st_mtime_ns)
+        if fill is not None:
+            result.update(fill(functools.partial(_put, new, old, made)))
         for name in sorted(names - set(streamed_names)):
             target = _place(new, name, made)
             if name in changed:
@@ -105,6 +100,19 @@ def publish(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _put(new: str, old: str, made: set, name: str, data: bytes) -> tuple[int, int]:
+    """Put name's bytes into the new site, hard-linked from the old one when they are the same; its (size, time)."""
+    target = _place(new, name, made)
+    source = os.path.join(old, name)
+    if _same_bytes(Path(source), data):
+        _link_or_copy(source, target)
+    else:
+        with open(target, "wb") as file:
+            file.write(data)
+    info = os.stat(target)
+    return info.st_size, info.st_mtime_ns
 
 
 def _place(root: str, name: str, made: set) -> str:

@@ -88,28 +88,32 @@ def hashed_assets(static: dict[str, bytes]) -> dict[str, str]:
     return paths
 
 
-def _render_job(shared, i: int) -> tuple[str, bytes]:
-    env, pages = shared
+def _render_job(shared, i: int):
+    env, pages, sink = shared
     page = pages[i]
-    return page.dest, env.get_template(page.template).render(page=page, **page.context).encode("utf-8")
+    data = env.get_template(page.template).render(page=page, **page.context).encode("utf-8")
+    return page.dest, (sink(page.dest, data) if sink else data)
 
 
 def render(
     pages: list[Page], archive: Archive, config: Config, theme: Theme, taskbook: TaskBook | None = None, skip=frozenset()
 ) -> dict[str, bytes]:
     """Every page (but those in skip) and static file of the site, as bytes by output path."""
-    files, rendered = render_stream(pages, archive, config, theme, taskbook, skip)
-    files.update(rendered)
+    files, _, start = render_stream(pages, archive, config, theme, taskbook, skip)
+    files.update(start())
     return files
 
 
 def render_stream(
     pages: list[Page], archive: Archive, config: Config, theme: Theme, taskbook: TaskBook | None = None, skip=frozenset()
 ):
-    """The static files by output path, and an iterator of (output path, bytes) of the pages but those in skip.
+    """The static files by output path, the output paths of the pages but those in skip, and start.
 
-    The pages are rendered over all cores as the iterator is consumed, so a
-    large site need never be held in memory whole.
+    start(sink) renders those pages over all cores and yields (output path,
+    sink(output path, bytes)) for each, in order, as it goes; start() yields
+    (output path, bytes). sink runs in the worker that rendered the page, so
+    a sink that writes the page away keeps the pages from ever all being in
+    memory or all passing through one process.
 
     Templates may read the archive, site and taskbook globals only for what
     every page shares (the lists of wards, years, categories, organisations);
@@ -138,6 +142,9 @@ def render_stream(
 
     env.globals.update(site=config, archive=archive, urls=urls, href=href, asset=asset, taskbook=taskbook)
     todo = [page for page in pages if page.dest not in skip]
-    # The iterator ends, and the worker processes with it, when the last page is taken.
-    rendered = imap_indexed(_render_job, (env, todo), len(todo), "rendering pages")
-    return {assets[name]: data for name, data in static.items()}, rendered
+
+    def start(sink=None):
+        # The iterator ends, and the worker processes with it, when the last page is taken.
+        return imap_indexed(_render_job, (env, todo, sink), len(todo), "rendering pages")
+
+    return {assets[name]: data for name, data in static.items()}, tuple(page.dest for page in todo), start

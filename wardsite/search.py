@@ -25,7 +25,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from functools import lru_cache
-from itertools import groupby
 
 from . import urls
 from .archive import Archive
@@ -243,14 +242,18 @@ def _file_name(kind: str, key: str, body: str) -> str:
     return f"{kind}-{safe}.{digest}.js"
 
 
+# Python's \w is exactly search.js's /[\p{L}\p{N}_]/u (checked over every code point
+# in the tests), so both split a text alike.
+_RUNS = re.compile(r"\w+|\W+")
+
+
 def _is_word_char(c: str) -> bool:
-    # The same test as search.js's /[\p{L}\p{N}_]/u, so both split a text alike.
-    return c == "_" or unicodedata.category(c)[0] in "LN"
+    return c.isalnum() or c == "_"
 
 
 def pieces(text: str) -> list[str]:
     """A text as alternating runs of word and non-word characters, single spaces between words left out."""
-    runs = ["".join(run) for _, run in groupby(text, key=_is_word_char)]
+    runs = _RUNS.findall(text)
     return [r for i, r in enumerate(runs) if not (r == " " and 0 < i < len(runs) - 1)]
 
 
