@@ -109,6 +109,20 @@ def test_raw_html_is_sanitised_by_default():
     assert "onclick" not in a.body_html and "<iframe" not in a.body_html
 
 
+def test_the_body_is_githubs_markdown_as_the_editors_guide_describes_it():
+    body = (
+        "## Kết quả\n\n**Đậm** và *nghiêng*, ~~bỏ~~, xem www.longbien.gov.vn và biên bản.[^1]\n\n"
+        "- Một\n- Hai\n\n1. Thứ nhất\n2. Thứ hai\n\n"
+        "| Tổ chức | Nhiệm vụ |\n|---|---|\n| Đoàn Thanh niên | Ra quân |\n\n[^1]: Theo biên bản.\n"
+    )
+    html = RENDER(body)
+    assert "<h2>Kết quả</h2>" in html and "<strong>Đậm</strong>" in html and "<em>nghiêng</em>" in html
+    assert "<del>bỏ</del>" in html and 'href="http://www.longbien.gov.vn"' in html
+    assert "<ul>\n<li>Một</li>" in html and "<ol>\n<li>Thứ nhất</li>" in html
+    assert "<th>Tổ chức</th>" in html and "<td>Đoàn Thanh niên</td>" in html
+    assert 'href="#fn-1"' in html and "Theo biên bản." in html
+
+
 def test_trusted_html_keeps_raw_html():
     a, _ = parse_article(Path("a.md"), article(body='<div class="x">kept</div>'), REGISTRY, TZ, BodyRenderer(trusted_html=True))
     assert '<div class="x">kept</div>' in a.body_html

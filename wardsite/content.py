@@ -9,7 +9,8 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 import frontmatter
-import markdown
+import cmarkgfm
+from cmarkgfm.cmark import Options as _Markdown
 import nh3
 
 from .assets import local_refs
@@ -129,16 +130,21 @@ def _tasks(value, doc: YamlDoc):
     return tuple(tasks), problems
 
 
+# GitHub's Markdown (CommonMark with tables, strikethrough, bare links and
+# footnotes): what an editor sees in the preview of the git host is what the
+# site shows. Raw HTML passes the converter; nh3 then decides what stays.
+_MARKDOWN_OPTIONS = _Markdown.CMARK_OPT_UNSAFE | _Markdown.CMARK_OPT_FOOTNOTES
+_MARKDOWN_EXTENSIONS = ["table", "strikethrough", "autolink"]
+
+
 class BodyRenderer:
-    """Markdown to safe HTML; one per process, as python-markdown's setup is costly."""
+    """Markdown to safe HTML."""
 
     def __init__(self, trusted_html: bool = False):
-        self._md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
         self._trusted = trusted_html
 
     def __call__(self, body: str) -> str:
-        self._md.reset()
-        produced = self._md.convert(body)
+        produced = cmarkgfm.markdown_to_html_with_extensions(body, options=_MARKDOWN_OPTIONS, extensions=_MARKDOWN_EXTENSIONS).rstrip("\n")
         return produced if self._trusted else nh3.clean(produced, link_rel="noopener noreferrer")
 
 
