@@ -205,8 +205,15 @@ def test_the_article_page_anchors_each_task_and_links_its_organisation_and_the_w
     assert 'href="nhiem-vu/index.html"' in html
 
 
-def test_long_lists_of_tasks_are_paginated(tasks_dir):
+def test_lists_of_tasks_page_by_their_own_size_not_the_articles(tasks_dir):
     files = build_files(tasks_dir, page_size=1)
+    assert "phuong/duc-giang/trang/2/index.html" in files
+    assert not any("/nhiem-vu/" in name and "/trang/" in name for name in files)
+    assert Config().task_page_size == 50
+
+
+def test_long_lists_of_tasks_are_paginated(tasks_dir):
+    files = build_files(tasks_dir, task_page_size=1)
     first = files["nhiem-vu/to-chuc/hoi-lien-hiep-phu-nu/index.html"].decode()
     for n in (2, 3):
         assert f"nhiem-vu/to-chuc/hoi-lien-hiep-phu-nu/trang/{n}/index.html" in files

@@ -24,6 +24,7 @@ class Config:
     output: str = "site"
     templates: str = "templates"
     page_size: int = 20
+    task_page_size: int = 50  # tasks are a line or two each: a page holds more of them
     home_size: int = 10
     timezone: str = "Asia/Ho_Chi_Minh"
     links: str = "files"  # "files" works from disk; "pretty" drops index.html for hosts

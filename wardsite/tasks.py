@@ -269,7 +269,7 @@ def _by_organisation(book: TaskBook):
 
 def task_pages(archive: Archive, book: TaskBook, config: Config) -> list[Page]:
     """The overview, a page (or several) per organisation and per ward and year with tasks."""
-    size = config.page_size
+    size = config.task_page_size
     home = ("Trang chủ", urls.HOME)
     overview = ("Nhiệm vụ", urls.TASKS)
     table = count_table(book)
