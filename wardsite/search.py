@@ -70,11 +70,16 @@ def encode_number(n: int) -> str:
             return "".join(out)
 
 
+# The index holds millions of small numbers: those below this are looked up, not worked out.
+_SMALL = tuple(encode_number(n) for n in range(1 << 15))
+
+
 def encode_ids(ids) -> str:
     """Ascending ids as varints: the first id, then each gap less one."""
     out, previous = [], -1
     for i in ids:
-        out.append(encode_number(i - previous - 1))
+        gap = i - previous - 1
+        out.append(_SMALL[gap] if gap < 32768 else encode_number(gap))
         previous = i
     return "".join(out)
 
@@ -264,8 +269,8 @@ def pack_texts(split: list[tuple[str, ...]]) -> tuple[list[str], list[str]]:
     """
     counts = Counter(p for ps in split for p in ps)
     vocabulary = sorted(counts, key=lambda p: (-counts[p], p))
-    number = {p: n for n, p in enumerate(vocabulary)}
-    return ["".join(encode_number(number[p]) for p in ps) for ps in split], vocabulary
+    code = {p: _SMALL[n] if n < 32768 else encode_number(n) for n, p in enumerate(vocabulary)}
+    return ["".join([code[p] for p in ps]) for ps in split], vocabulary
 
 
 def unpack_text(code: str, vocabulary: list[str]) -> str:
