@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import stat
@@ -28,7 +29,7 @@ from .render import Theme, render_stream
 from .search import entries as search_entries
 from .search import search_files
 from .tasks import assign_tasks, organisation_names, task_pages, unknown_assignees
-from .workers import map_indexed
+from .workers import Later, map_indexed
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Outcome:
     release: datetime | None = None  # when the next future-dated article is due
     rendering: tuple = ()  # with stream: the pages still to render
     render: Callable | None = None  # with stream: render(sink) renders them (see render.render_stream), once
+    later: Later | None = None  # with stream: the whole-archive files being made meanwhile, when they changed
+    whole_key: str = ""  # the fingerprint of the whole-archive files
 
     @property
     def errors(self) -> list[ContentError]:
@@ -187,7 +190,9 @@ def make_site(
     Given what the last build left in output (its fingerprints and manifest),
     files whose inputs did not change are not made again but listed as reused.
     With stream, the pages are not in files but rendered by Outcome.render
-    (once, by publish, into the new site), so they need not all be held at once.
+    (once, by publish, into the new site), so they need not all be held at
+    once; and the whole-archive files are made in a process of their own
+    meanwhile (Outcome.later), not in files or whole.
     """
     started = time.perf_counter()
     registry, problems = load_registry(content_dir)
@@ -218,24 +223,34 @@ def make_site(
     # sitemap) change with any article; when none changed, they are reused.
     whole_key = fingerprint((shared, archive.articles, sorted(fingerprints)))
     kept_whole = unchanged_pages({name: whole_key for name in (last or {}).get("whole", ())}, last, output)
+    later = None
     if kept_whole and len(kept_whole) == len(last["whole"]):
-        whole = {}
         reused |= kept_whole
     else:
-        filed = organisation_names(taskbook)
-        indexed = search_entries(archive.articles, (store.load("search") if store else None) or {}, filed)
-        if store:
-            store.save("search", indexed)
-        whole = {**search_files(archive, config, indexed, filed), **open_data(archive, config, taskbook)}
-        whole.update(for_hosts(archive, config, [page.dest for page in pages]))
-        kept_whole = frozenset(whole)
-    files.update(whole)
+        make = functools.partial(whole_archive_files, archive, config, taskbook, [page.dest for page in pages], store)
+        if stream:
+            later, kept_whole = Later(make), frozenset()
+        else:
+            whole = make()
+            files.update(whole)
+            kept_whole = frozenset(whole)
     files.update({asset.dest: content_dir.joinpath(*asset.source.parts).read_bytes() for asset in assets.values()})
     fingerprints.update({name: whole_key for name in kept_whole})
     return Outcome(
         tuple(problems), len(articles), len(pages), files, time.perf_counter() - started, reused, fingerprints, kept_whole,
-        min(waiting, default=None), rendering, start,
+        min(waiting, default=None), rendering, start, later, whole_key,
     )
+
+
+def whole_archive_files(archive: Archive, config: Config, taskbook, page_paths: list[str], store: Store | None) -> dict[str, bytes]:
+    """The files made from the whole archive: search index, open data, feeds, sitemap."""
+    filed = organisation_names(taskbook)
+    indexed = search_entries(archive.articles, (store.load("search") if store else None) or {}, filed)
+    if store:
+        store.save("search", indexed)
+    files = {**search_files(archive, config, indexed, filed), **open_data(archive, config, taskbook)}
+    files.update(for_hosts(archive, config, page_paths))
+    return files
 
 
 def _fingerprint_job(shared, i: int) -> str:
@@ -320,28 +335,35 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
     if last and last.get("marks") == marks and not due and _untouched(last, output):
         return Outcome(last["problems"], last["articles"], last["pages"], {}, time.perf_counter() - started, frozenset(last["manifest"]))
     outcome = make_site(content_dir, config, templates_dir, store, output, last, stream=True)
-    if outcome.ok:
-        # Only publishing holds the lock: the workers that parse and render are
-        # forked processes, and a forked copy of the lock outlives a killed build.
-        with locked(output):
-            if _identity(output) != found:
-                # What this build reused was read from a site that is no longer there.
-                raise Busy(f"another build published into {output} while this one was working; run again")
-            clear_leftovers(output)
-            manifest = publish(
-                outcome.files, output, outcome.reused, last["manifest"] if last else None, keep=config.keep,
-                streamed=(outcome.rendering, outcome.render),
-            )
-            if store:
-                store.save("pages", {
-                    "output": str(output.resolve()),
-                    "fingerprints": outcome.fingerprints,
-                    "manifest": manifest,
-                    "whole": sorted(outcome.whole),
-                    "marks": marks,
-                    "release": outcome.release,
-                    "problems": outcome.problems,
-                    "articles": outcome.articles,
-                    "pages": outcome.pages,
-                })
-    return replace(outcome, seconds=time.perf_counter() - started)
+    try:
+        if outcome.ok:
+            # Only publishing holds the lock: the workers that parse and render are
+            # forked processes, and a forked copy of the lock outlives a killed build.
+            with locked(output):
+                if _identity(output) != found:
+                    # What this build reused was read from a site that is no longer there.
+                    raise Busy(f"another build published into {output} while this one was working; run again")
+                clear_leftovers(output)
+                manifest = publish(
+                    outcome.files, output, outcome.reused, last["manifest"] if last else None, keep=config.keep,
+                    streamed=(outcome.rendering, outcome.render), later=outcome.later and outcome.later.result,
+                )
+                if outcome.later is not None:
+                    whole = frozenset(outcome.later.result())
+                    outcome = replace(outcome, whole=whole, fingerprints={**outcome.fingerprints, **dict.fromkeys(whole, outcome.whole_key)})
+                if store:
+                    store.save("pages", {
+                        "output": str(output.resolve()),
+                        "fingerprints": outcome.fingerprints,
+                        "manifest": manifest,
+                        "whole": sorted(outcome.whole),
+                        "marks": marks,
+                        "release": outcome.release,
+                        "problems": outcome.problems,
+                        "articles": outcome.articles,
+                        "pages": outcome.pages,
+                    })
+    finally:
+        if outcome.later is not None:
+            outcome.later.close()
+    return replace(outcome, seconds=time.perf_counter() - started, later=None)

@@ -50,13 +50,15 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 
 def publish(
-    files: dict[str, bytes], output: Path, reused=frozenset(), manifest: dict | None = None, keep=(), streamed=((), None)
+    files: dict[str, bytes], output: Path, reused=frozenset(), manifest: dict | None = None, keep=(), streamed=((), None), later=None
 ) -> dict[str, tuple[int, int]]:
     """Make output hold exactly files plus the reused files it already has; return its manifest.
 
     streamed: (names, fill): more files, made by fill(put), which calls
     put(name, bytes) for each (in any process it forks) and yields (name,
     what put returned); so that they need not all be in memory at once.
+    later: a callable giving more files by name, made while the streamed
+    ones were (see workers.Later); taken after them.
 
     Names in keep (files or folders at the top of output that the build does
     not make, such as a host's CNAME or a .git folder) are carried over into
@@ -71,9 +73,10 @@ def publish(
     """
     output = output.resolve()
     streamed_names, fill = streamed
-    names = set(files) | set(reused)
-    changed = {name for name, data in files.items() if not _same_bytes(output / name, data)}
-    if manifest is not None and not changed and not streamed_names and names == set(manifest) and output.is_dir():
+    if (
+        manifest is not None and not streamed_names and later is None and set(files) | set(reused) == set(manifest) and output.is_dir()
+        and all(_same_bytes(output / name, data) for name, data in files.items())
+    ):
         return manifest
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
@@ -84,9 +87,12 @@ def publish(
         result = {}
         if fill is not None:
             result.update(fill(functools.partial(_put, new, old, made)))
+        if later is not None:
+            files = {**files, **later()}
+        names = set(files) | set(reused)
         for name in sorted(names - set(streamed_names)):
             target = _place(new, name, made)
-            if name in changed:
+            if name in files and not _same_bytes(output / name, files[name]):
                 with open(target, "wb") as file:
                     file.write(files[name])
             elif _link_or_copy(os.path.join(old, name), target) and manifest and name in manifest:

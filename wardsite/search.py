@@ -134,7 +134,7 @@ def plain_text(body_html: str) -> str:
     parser = _Text()
     parser.feed(body_html)
     parser.close()
-    return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
+    return " ".join("".join(parser.parts).split())  # str.split() and \s split on the same spaces
 
 
 def _cut(text: str, limit: int) -> str:

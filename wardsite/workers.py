@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 MIN_PARALLEL = 64
 
 _shared = None  # what the forked workers read: set just before the pool starts
+_alone = False  # true in a Later's process: its work runs there, beside pools that have the cores
 _progress = None  # called as _progress(label, done, total) while work goes on; see report_progress
 
 
@@ -67,7 +68,7 @@ def imap_indexed(fn, shared, count: int, label: str = ""):
     The caller can write each result away as it comes instead of holding
     them all. Nothing starts before the first result is asked for.
     """
-    workers = min(cores(), max(1, count // MIN_PARALLEL))
+    workers = 1 if _alone else min(cores(), max(1, count // MIN_PARALLEL))
     step = max(1, min(MAX_CHUNK, -(-count // (workers * 8))))
     jobs = [(fn, start, min(start + step, count)) for start in range(0, count, step)]
     global _shared
@@ -87,3 +88,53 @@ def _collect(chunks, jobs, label: str, count: int):
         yield from chunk
         if _progress and label and count:
             _progress(label, stop, count)
+
+
+class Later:
+    """fn(), worked out in a forked process while the caller goes on; result() waits for it.
+
+    The process runs alongside the caller's own pools, so work in it is not
+    spread further, and it reports no progress.
+    """
+
+    def __init__(self, fn):
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_later, args=(fn, send))
+        self._process.start()
+        send.close()
+        self._taken = False
+        self._value = None
+
+    def result(self):
+        if not self._taken:
+            try:
+                ok, value = self._receive.recv()
+            except EOFError:
+                raise RuntimeError("the background work ended without a result") from None
+            finally:
+                self._process.join()
+                self._receive.close()
+            if not ok:
+                raise value
+            self._taken, self._value = True, value
+        return self._value
+
+    def close(self) -> None:
+        """Stop the work if it is still going (a result not yet taken is lost)."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._receive.close()
+
+
+def _later(fn, send) -> None:
+    global _alone, _progress
+    _die_with_parent()
+    _alone, _progress = True, None
+    try:
+        result = (True, fn())
+    except BaseException as exc:  # handed to the caller, raised there
+        result = (False, exc)
+    send.send(result)
+    send.close()
