@@ -1,0 +1,47 @@
+"""Work spread over processes: results come back in order, failures come back as errors, no process is left behind."""
+
+import multiprocessing
+import os
+import time
+
+import pytest
+
+from wardsite.workers import Later, cores, map_indexed
+
+
+def _square(shared, i):
+    return shared[i] * shared[i], os.getpid()
+
+
+def test_map_indexed_gives_every_result_in_order_from_a_process_per_core():
+    numbers = list(range(500))
+    results = map_indexed(_square, numbers, len(numbers))
+    assert [square for square, _ in results] == [n * n for n in numbers]
+    if cores() > 1:
+        assert len({pid for _, pid in results} - {os.getpid()}) == 2
+    assert multiprocessing.active_children() == []
+
+
+def test_later_works_in_another_process_and_hands_back_its_result():
+    later = Later(lambda: {"pid": os.getpid(), "files": {"a.txt": b"x" * 1_000_000}})
+    value = later.result()
+    assert value["pid"] != os.getpid() and value["files"]["a.txt"] == b"x" * 1_000_000
+    assert later.result() is value
+    assert multiprocessing.active_children() == []
+
+
+def test_an_error_in_later_work_is_raised_to_the_caller():
+    def fails():
+        raise ValueError("the archive could not be indexed")
+
+    with pytest.raises(ValueError, match="could not be indexed"):
+        Later(fails).result()
+    assert multiprocessing.active_children() == []
+
+
+def test_closing_later_work_that_is_still_going_stops_its_process():
+    later = Later(lambda: time.sleep(60))
+    started = time.monotonic()
+    later.close()
+    assert time.monotonic() - started < 10
+    assert multiprocessing.active_children() == []
