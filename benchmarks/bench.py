@@ -13,7 +13,9 @@ benchmarks/work/n<SIZE>/content, and this script measures:
 - Hugo's cold build and its rebuild with nothing changed (taxonomies ward,
   category and year, a minimal layout), when `hugo` is on PATH.
 
-Every list pages 20 articles at a time in all three tools. The articles are
+Before each cold build the tool's output and caches are removed and the file
+system is left --settle seconds (31 by default, see settle_seconds), the same
+for every tool. Every list pages 20 articles at a time in all three tools. The articles are
 converted for Pelican and Hugo once per size; conversion is not timed.
 
 wardsite is measured as committed at HEAD, copied to benchmarks/work/wardsite-<commit>,
@@ -48,6 +50,7 @@ import signal
 import subprocess
 import sys
 import tarfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -153,6 +156,23 @@ def _remove(*paths: Path) -> None:
             shutil.rmtree(path)
         elif path.exists():
             path.unlink()
+
+
+# Seconds to wait between removing a tool's last output and its cold build (--settle).
+# On ext4 without a journal, as on this machine, an inode is not reused within
+# 30 s of being freed, and a build that creates thousands of files just after
+# thousands were deleted pays for searching past them: a cost of the deletion
+# that would otherwise land, by a varying amount, on whichever build follows.
+SETTLE_DEFAULT = 31.0
+settle_seconds = SETTLE_DEFAULT
+
+
+def _clear_for_cold(*paths: Path) -> None:
+    """Remove a tool's output and caches, then let the file system settle (the same for every tool)."""
+    if any(path.exists() for path in paths):
+        _remove(*paths)
+        os.sync()
+        time.sleep(settle_seconds)
 
 
 # --- inputs ---------------------------------------------------------------------------------------------------
@@ -341,7 +361,7 @@ def bench_wardsite(build: Path, size: int, base: Path, repeat: int, timeout: flo
     results = {}
     colds = []
     for attempt in range(repeat):
-        _remove(cwd / ".wardsite-cache", cwd / "site")
+        _clear_for_cold(cwd / ".wardsite-cache", cwd / "site")
         colds.append(run("cold", attempt))
     results["cold"] = best(colds)
     results["nochange"] = best([run("nochange", attempt) for attempt in range(repeat)])
@@ -389,7 +409,7 @@ def bench_pelican(pelican_cmd: Path | None, project: Path, logs: Path, repeat: i
         return {"cold": Run(problem="not installed")}
     runs = []
     for attempt in range(repeat):
-        _remove(project / "output", project / "cache", project / "__pycache__")
+        _clear_for_cold(project / "output", project / "cache", project / "__pycache__")
         runs.append(measure([str(pelican_cmd), "content", "-s", "pelicanconf.py", "-o", "output"],
                             project, logs / f"pelican-cold-{attempt}.log", timeout))
     return {"cold": best(runs)}
@@ -410,7 +430,7 @@ def bench_hugo(site: Path, logs: Path, repeat: int, timeout: float) -> dict[str,
         return {"cold": Run(problem="hugo not on PATH"), "rebuild": Run(problem="hugo not on PATH")}
     colds = []
     for attempt in range(repeat):
-        _remove(site / "public", site / "resources", site / ".hugo_build.lock")
+        _clear_for_cold(site / "public", site / "resources", site / ".hugo_build.lock")
         colds.append(measure(["hugo"], site, logs / f"hugo-cold-{attempt}.log", timeout))
     rebuilds = [measure(["hugo"], site, logs / f"hugo-rebuild-{attempt}.log", timeout) for attempt in range(repeat)]
     return {"cold": best(colds), "rebuild": best(rebuilds)}
@@ -570,7 +590,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-pelican", action="store_true", help="skip Pelican")
     parser.add_argument("--working-tree", action="store_true", help="measure the checkout as it is, uncommitted changes included, instead of HEAD")
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even when it is installed")
+    parser.add_argument("--settle", type=float, default=SETTLE_DEFAULT,
+                        help=f"seconds between removing an output and a cold build (default {SETTLE_DEFAULT:g}; see settle_seconds)")
     args = parser.parse_args(argv)
+    global settle_seconds
+    settle_seconds = args.settle
 
     WORK.mkdir(parents=True, exist_ok=True)
     pelican_cmd, pelican_label = (False, "Pelican skipped") if args.no_pelican else ensure_pelican()
