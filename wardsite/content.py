@@ -15,7 +15,7 @@ import nh3
 
 from .assets import local_refs
 from .errors import ContentError
-from .model import Article, Category, Task
+from .model import Article, Category, Task, pack_html
 from .registry import Registry
 from .text import nfc, slugify, squash_spaces
 from .yamltext import YamlDoc, parse_yaml
@@ -256,7 +256,7 @@ def parse_article(
             ward_name=ward.name,
             category=category,
             tasks=tasks,
-            body_html=body_html,
+            packed_body=pack_html(body_html),
             summary=summary or summarise(body_html),
             source=source,
             views=views,

@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from . import urls
 from .archive import Archive
+from .model import Article
 from .assets import resolve_body
 from .config import Config
 from .errors import ContentError
@@ -53,6 +54,18 @@ class Page:
     sources: tuple[Path, ...] = ()  # the content files that make it, for error messages
     title: str = ""
     crumbs: tuple[tuple[str, str], ...] = ()  # (label, path) from the home page down
+
+
+@dataclass(frozen=True)
+class ArticleBody:
+    """An article's body HTML, unpacked only as its page renders: a plan holds every article page at once."""
+
+    article: Article
+
+    def __html__(self) -> str:
+        return self.article.body_html
+
+    __str__ = __html__
 
 
 def paginate(dest_for, items, size, template, context, title, crumbs=(), name="articles", group=None):
@@ -131,7 +144,10 @@ def plan(archive: Archive, config: Config, assets: dict | None = None) -> list[P
         ward = archive.ward(article.ward)
         newer, older = archive.neighbours(article)
         dest = urls.article(article)
-        body = resolve_body(article, dest, pages_by_source, assets, lambda target, src: urls.relative(target, src, pretty))
+        if article.refs:
+            body = resolve_body(article, dest, pages_by_source, assets, lambda target, src: urls.relative(target, src, pretty))
+        else:
+            body = ArticleBody(article)
         pages.append(
             Page(
                 dest,

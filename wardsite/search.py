@@ -21,6 +21,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -155,8 +156,11 @@ _US, _RS = "\x1f", "\x1e"
 class Entry:
     """What the index needs of one article, worked out once and cached with it."""
 
-    strong: tuple[tuple[str, str], ...]  # (folded, exact) tokens of title, ward, category, tasks
-    body: tuple[tuple[str, str], ...]  # (folded, exact) tokens of the body
+    # The distinct words (as exact forms) of title, ward, category and tasks,
+    # and of the body, each as one string, space-separated: a tuple of pairs
+    # would take five times the memory, and an archive has 100,000 of these.
+    strong: str
+    body: str
     # The pieces of title, snippet, then each task's text and assignee, as one
     # string: pieces split by US, texts by RS (taken out of the text first).
     # One string pickles many times faster than thousands of small ones.
@@ -172,10 +176,14 @@ def entry(article, organisations: tuple[str, ...] = ()) -> Entry:
     for t in article.tasks:
         texts += [_cut(t.text, TASK_CHARS), t.assignee or ""]
     return Entry(
-        strong=tuple(sorted(set(tokens(strong_text(article, organisations))))),
-        body=tuple(sorted(set(tokens(plain_text(article.body_html))))),
+        strong=_distinct_forms(strong_text(article, organisations)),
+        body=_distinct_forms(plain_text(article.body_html)),
         packed=_RS.join(_US.join(pieces(text.replace(_US, " ").replace(_RS, " "))) for text in texts),
     )
+
+
+def _distinct_forms(text: str) -> str:
+    return " ".join(sorted({exact for _, exact in tokens(text)}))
 
 
 def entries(articles, known: dict, organisations: dict | None = None) -> dict:
@@ -200,14 +208,19 @@ def _entry_job(todo, i: int) -> Entry:
     return entry(*todo[i])
 
 
-def postings(found: list[Entry]) -> dict[str, dict[str, tuple[list[int], list[int]]]]:
+def _ids() -> array:
+    return array("I")  # four bytes an id: a national archive has tens of millions of postings
+
+
+def postings(found: list[Entry]) -> dict[str, dict[str, tuple[array, array]]]:
     """folded → exact form → (ids matching in a strong field, ids matching in the body only)."""
-    strong, body = defaultdict(lambda: defaultdict(list)), defaultdict(lambda: defaultdict(list))
+    strong, body = defaultdict(lambda: defaultdict(_ids)), defaultdict(lambda: defaultdict(_ids))
+    folded_form: dict[str, str] = {}
     for i, e in enumerate(found):
-        for folded, exact in e.strong:
-            strong[folded][exact].append(i)
-        for folded, exact in e.body:
-            body[folded][exact].append(i)
+        for field, postings_of in ((e.strong, strong), (e.body, body)):
+            for exact in field.split(" ") if field else ():
+                folded = folded_form.get(exact) or folded_form.setdefault(exact, fold(exact))
+                postings_of[folded][exact].append(i)
     index = {}
     for folded in sorted(strong.keys() | body.keys()):
         forms = strong[folded].keys() | body[folded].keys()
@@ -215,7 +228,7 @@ def postings(found: list[Entry]) -> dict[str, dict[str, tuple[list[int], list[in
         for exact in sorted(forms):
             in_strong = strong[folded][exact]
             taken = set(in_strong)
-            index[folded][exact] = (in_strong, [i for i in body[folded][exact] if i not in taken])
+            index[folded][exact] = (in_strong, array("I", (i for i in body[folded][exact] if i not in taken)))
     return index
 
 
