@@ -18,7 +18,7 @@ from .cache import CACHE_DIR, Store, fingerprint, toolchain_key
 from .config import Config
 from .content import MAX_ARTICLE_BYTES, BodyRenderer, decode, parse_article
 from .errors import ContentError, only_errors
-from .feeds import for_hosts
+from .feeds import feeds, for_hosts
 from .model import Article
 from .opendata import open_data
 from .organisations import load_organisations
@@ -208,48 +208,56 @@ def make_site(
     archive: Archive = assemble(articles, registry)
     taskbook = assign_tasks(archive, organisations)
     problems += unknown_assignees(taskbook, organisations, content_dir)
-    pages = plan(archive, config, assets) + task_pages(archive, taskbook, config)
-    problems += collisions(pages, content_dir)
-    if only_errors(problems):
-        return Outcome(tuple(problems), len(articles), 0, {}, time.perf_counter() - started)
+    # The files made from the whole archive (search index, open data, feeds)
+    # change with any article; when none changed, they are reused. With
+    # stream they are started now, to be made while the pages are planned
+    # and rendered.
     shared = fingerprint((archive.wards, archive.categories, archive.years, taskbook.organisations, taskbook.years))
-    fingerprints = dict(zip((page.dest for page in pages), map_indexed(_fingerprint_job, (pages, shared), len(pages))))
-    reused = unchanged_pages(fingerprints, last, output)
-    files, rendering, start = render_stream(pages, archive, config, Theme(templates_dir), taskbook, skip=reused)
-    if not stream:
-        files.update(start())
-        rendering, start = (), None
-    # The files made from the whole archive (search index, open data, feeds,
-    # sitemap) change with any article; when none changed, they are reused.
-    whole_key = fingerprint((shared, archive.articles, sorted(fingerprints)))
+    whole_key = fingerprint((shared, archive.articles))
     kept_whole = unchanged_pages({name: whole_key for name in (last or {}).get("whole", ())}, last, output)
-    later = None
-    if kept_whole and len(kept_whole) == len(last["whole"]):
-        reused |= kept_whole
-    else:
-        make = functools.partial(whole_archive_files, archive, config, taskbook, [page.dest for page in pages], store)
-        if stream:
-            later, kept_whole = Later(make), frozenset()
+    reuse_whole = bool(kept_whole) and len(kept_whole) == len(last["whole"])
+    make_whole = functools.partial(whole_archive_files, archive, config, taskbook, store)
+    later = Later(make_whole) if stream and not reuse_whole and not only_errors(problems) else None
+    try:
+        pages = plan(archive, config, assets) + task_pages(archive, taskbook, config)
+        problems += collisions(pages, content_dir)
+        if only_errors(problems):
+            return Outcome(tuple(problems), len(articles), 0, {}, time.perf_counter() - started, later=later)
+        fingerprints = dict(zip((page.dest for page in pages), map_indexed(_fingerprint_job, (pages, shared), len(pages))))
+        reused = unchanged_pages(fingerprints, last, output)
+        files, rendering, start = render_stream(pages, archive, config, Theme(templates_dir), taskbook, skip=reused)
+        if not stream:
+            files.update(start())
+            rendering, start = (), None
+        if reuse_whole:
+            reused |= kept_whole
+        elif later is not None:
+            kept_whole = frozenset()
         else:
-            whole = make()
+            whole = make_whole()
             files.update(whole)
             kept_whole = frozenset(whole)
-    files.update({asset.dest: content_dir.joinpath(*asset.source.parts).read_bytes() for asset in assets.values()})
-    fingerprints.update({name: whole_key for name in kept_whole})
+        files.update(for_hosts(config, [page.dest for page in pages]))
+        files.update({asset.dest: content_dir.joinpath(*asset.source.parts).read_bytes() for asset in assets.values()})
+        fingerprints.update({name: whole_key for name in kept_whole})
+    except BaseException:
+        if later is not None:
+            later.close()
+        raise
     return Outcome(
         tuple(problems), len(articles), len(pages), files, time.perf_counter() - started, reused, fingerprints, kept_whole,
         min(waiting, default=None), rendering, start, later, whole_key,
     )
 
 
-def whole_archive_files(archive: Archive, config: Config, taskbook, page_paths: list[str], store: Store | None) -> dict[str, bytes]:
-    """The files made from the whole archive: search index, open data, feeds, sitemap."""
+def whole_archive_files(archive: Archive, config: Config, taskbook, store: Store | None) -> dict[str, bytes]:
+    """The files made from the whole archive: search index, open data, feeds."""
     filed = organisation_names(taskbook)
     indexed = search_entries(archive.articles, (store.load("search") if store else None) or {}, filed)
     if store:
         store.save("search", indexed)
     files = {**search_files(archive, config, indexed, filed), **open_data(archive, config, taskbook)}
-    files.update(for_hosts(archive, config, page_paths))
+    files.update(feeds(archive, config))
     return files
 
 

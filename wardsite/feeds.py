@@ -100,10 +100,10 @@ def robots(config: Config) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def for_hosts(archive: Archive, config: Config, page_paths) -> dict[str, bytes]:
-    """Feeds, sitemap.xml and robots.txt."""
-    files = feeds(archive, config)
-    files[urls.SITEMAP] = sitemap([p for p in page_paths if p.endswith(".html") and p != urls.NOT_FOUND], config)
-    files["robots.txt"] = robots(config)
-    return files
+def for_hosts(config: Config, page_paths) -> dict[str, bytes]:
+    """sitemap.xml and robots.txt."""
+    return {
+        urls.SITEMAP: sitemap([p for p in page_paths if p.endswith(".html") and p != urls.NOT_FOUND], config),
+        "robots.txt": robots(config),
+    }
 
