@@ -64,7 +64,7 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> tuple[YamlDoc | No
         node = loader.get_single_node()
         if node is None:
             return YamlDoc(None), []
-        if "*" in text and _has_alias(node, set()):  # an alias is written with a *
+        if _has_alias(node, set()):
             return None, [ContentError(path, first_line, "YAML anchors and aliases (& and *) are not allowed here; write each value out in full")]
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
