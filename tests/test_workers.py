@@ -45,3 +45,10 @@ def test_closing_later_work_that_is_still_going_stops_its_process():
     later.close()
     assert time.monotonic() - started < 10
     assert multiprocessing.active_children() == []
+
+
+def test_where_processes_cannot_be_forked_later_work_is_done_at_once_in_the_caller(monkeypatch):
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    later = Later(lambda: os.getpid())
+    assert later.result() == os.getpid()
+    later.close()

@@ -98,13 +98,15 @@ class Later:
     """
 
     def __init__(self, fn):
+        self._taken, self._value, self._process = False, None, None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self._taken, self._value = True, fn()  # no forking here: the work is done now, in this process
+            return
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_later, args=(fn, send))
         self._process.start()
         send.close()
-        self._taken = False
-        self._value = None
 
     def result(self):
         if not self._taken:
@@ -122,6 +124,8 @@ class Later:
 
     def close(self) -> None:
         """Stop the work if it is still going (a result not yet taken is lost)."""
+        if self._process is None:
+            return
         if self._process.is_alive():
             self._process.terminate()
         self._process.join()
