@@ -183,7 +183,7 @@ def entry(article, organisations: tuple[str, ...] = ()) -> Entry:
 
 
 def _distinct_forms(text: str) -> str:
-    return " ".join(sorted({exact for _, exact in tokens(text)}))
+    return " ".join(sorted({_token(word)[1] for word in set(words(text))}))
 
 
 def entries(articles, known: dict, organisations: dict | None = None) -> dict:
