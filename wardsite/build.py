@@ -269,18 +269,24 @@ def _fingerprint_job(shared, i: int) -> str:
 
 def unchanged_pages(fingerprints: dict[str, str], last: dict | None, output: Path | None) -> frozenset[str]:
     """The pages whose inputs are those of the last build and whose file in output is as it left it."""
+    before = (last or {}).get("fingerprints", {})
+    return _as_left([dest for dest, fp in fingerprints.items() if before.get(dest) == fp], last, output)
+
+
+def _as_left(names, last: dict | None, output: Path | None) -> frozenset[str]:
+    """The names whose file in output has the size and time the last build's manifest gives it."""
     if not last or output is None or last.get("output") != str(output.resolve()):
         return frozenset()
-    before, manifest = last["fingerprints"], last["manifest"]
+    manifest = last["manifest"]
     kept = set()
-    for dest, fp in fingerprints.items():
-        if before.get(dest) == fp and dest in manifest:
+    for name in names:
+        if name in manifest:
             try:
-                info = os.stat(output / dest)
+                info = os.stat(output / name)
             except OSError:
                 continue
-            if (info.st_size, info.st_mtime_ns) == manifest[dest]:
-                kept.add(dest)
+            if (info.st_size, info.st_mtime_ns) == manifest[name]:
+                kept.add(name)
     return frozenset(kept)
 
 
@@ -297,19 +303,6 @@ def content_marks(content_dir: Path) -> str:
                 continue
             h.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
-
-
-def _untouched(last: dict, output: Path) -> bool:
-    if last.get("output") != str(output.resolve()):
-        return False
-    for name, mark in last["manifest"].items():
-        try:
-            info = os.stat(output / name)
-        except OSError:
-            return False
-        if (info.st_size, info.st_mtime_ns) != mark:
-            return False
-    return True
 
 
 def _identity(output: Path) -> int | None:
@@ -340,7 +333,7 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
     last = store.load("pages") if store else None
     marks = content_marks(content_dir) if store else None
     due = last and last.get("release") and datetime.now(config.tz) >= last["release"]
-    if last and last.get("marks") == marks and not due and _untouched(last, output):
+    if last and last.get("marks") == marks and not due and len(_as_left(last["manifest"], last, output)) == len(last["manifest"]):
         return Outcome(last["problems"], last["articles"], last["pages"], {}, time.perf_counter() - started, frozenset(last["manifest"]))
     outcome = make_site(content_dir, config, templates_dir, store, output, last, stream=True)
     try:

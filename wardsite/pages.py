@@ -8,10 +8,10 @@ from pathlib import Path, PurePosixPath
 
 from . import urls
 from .archive import Archive
-from .model import Article
 from .assets import resolve_body
 from .config import Config
 from .errors import ContentError
+from .model import Article
 
 
 # The pager links this many pages on each side of the current one, besides the first and the last.

@@ -89,18 +89,16 @@ def publish(
             result.update(fill(functools.partial(_put, new, old, made)))
         if later is not None:
             files = {**files, **later()}
-        names = set(files) | set(reused)
-        for name in sorted(names - set(streamed_names)):
+        for name in sorted(set(files) - set(streamed_names)):
+            result[name] = _put(new, old, made, name, files[name])
+        for name in sorted(set(reused) - set(files) - set(streamed_names)):
             target = _place(new, name, made)
-            if name in files and not _same_bytes(output / name, files[name]):
-                with open(target, "wb") as file:
-                    file.write(files[name])
-            elif _link_or_copy(os.path.join(old, name), target) and manifest and name in manifest:
+            if _link_or_copy(os.path.join(old, name), target) and manifest and name in manifest:
                 result[name] = manifest[name]  # a hard link is the same file: same size and time
-                continue
-            stat = os.stat(target)
-            result[name] = (stat.st_size, stat.st_mtime_ns)
-        _carry_over(keep, names | set(streamed_names), output, staging)
+            else:
+                info = os.stat(target)
+                result[name] = (info.st_size, info.st_mtime_ns)
+        _carry_over(keep, set(files) | set(reused) | set(streamed_names), output, staging)
         _swap(staging, output)
         return result
     except BaseException:

@@ -73,6 +73,7 @@ def encode_number(n: int) -> str:
 
 # The index holds millions of small numbers: those below this are looked up, not worked out.
 _SMALL = tuple(encode_number(n) for n in range(1 << 15))
+_SMALL_LIMIT = len(_SMALL)
 
 
 def encode_ids(ids) -> str:
@@ -80,7 +81,7 @@ def encode_ids(ids) -> str:
     out, previous = [], -1
     for i in ids:
         gap = i - previous - 1
-        out.append(_SMALL[gap] if gap < 32768 else encode_number(gap))
+        out.append(_SMALL[gap] if gap < _SMALL_LIMIT else encode_number(gap))
         previous = i
     return "".join(out)
 
@@ -282,7 +283,7 @@ def pack_texts(split: list[tuple[str, ...]]) -> tuple[list[str], list[str]]:
     """
     counts = Counter(p for ps in split for p in ps)
     vocabulary = sorted(counts, key=lambda p: (-counts[p], p))
-    code = {p: _SMALL[n] if n < 32768 else encode_number(n) for n, p in enumerate(vocabulary)}
+    code = {p: _SMALL[n] if n < _SMALL_LIMIT else encode_number(n) for n, p in enumerate(vocabulary)}
     return ["".join([code[p] for p in ps]) for ps in split], vocabulary
 
 
