@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from wardsite.build import build, make_site
 from wardsite.config import Config, parse_config
 from wardsite.content import OPTIONAL, REQUIRED
-from wardsite.publish import Busy, clear_leftovers, locked, publish, refusal
+from wardsite.publish import Busy, clear_leftovers, locked, publish, refusal, spool, write_files
 
 from conftest import REPO, article, write_archive
 
@@ -596,6 +596,50 @@ def test_an_interrupted_swap_puts_the_previous_site_back(tmp_path):
     assert tree(output) == {"index.html": b"one"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
+
+
+def test_a_spool_is_cleared_only_once_the_build_that_holds_it_is_gone(tmp_path):
+    output = tmp_path / "site"
+    publish({"index.html": b"one"}, output)
+    with spool(output) as live:
+        (live / "articles.json").write_bytes(b"[]")
+        ready, done = multiprocessing.get_context("fork").Event(), multiprocessing.get_context("fork").Event()
+
+        def another_build():
+            with spool(output) as folder:
+                (folder / "tasks.csv").write_bytes(b"half")
+                ready.set()
+                done.wait(30)
+
+        holder = multiprocessing.get_context("fork").Process(target=another_build)
+        holder.start()
+        assert ready.wait(30)
+        with locked(output):
+            clear_leftovers(output)
+        assert live.is_dir() and len(list(tmp_path.glob(".site.spool-*"))) == 2  # both builds are still working
+        holder.kill()  # killed: its spool is left behind, unlocked
+        holder.join()
+        with locked(output):
+            clear_leftovers(output)
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["site", live.name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_files_made_ahead_are_written_one_at_a_time_each_freed_before_the_next_is_made(tmp_path):
+    freed = []
+
+    class Big(bytes):
+        def __del__(self):
+            freed.append(bytes(self[:1]))
+
+    def made():
+        for n in range(4):
+            assert len(freed) == n, "the file before this one is still held"
+            yield f"data/{n}.txt", Big(str(n).encode() * 1000)
+
+    written = write_files(made(), tmp_path)
+    assert sorted(written) == [f"data/{n}.txt" for n in range(4)]
+    assert all(Path(written[f"data/{n}.txt"]).read_bytes() == str(n).encode() * 1000 for n in range(4))
 
 # ---- 6. Clean but careful
 

@@ -23,7 +23,7 @@ from .model import Article
 from .opendata import open_data
 from .organisations import load_organisations
 from .pages import collisions, plan
-from .publish import Busy, clear_leftovers, locked, publish, refusal
+from .publish import Busy, clear_leftovers, locked, publish, refusal, spool, write_files
 from .registry import Registry, load_registry
 from .render import Theme, render_stream
 from .search import entries as search_entries
@@ -45,9 +45,9 @@ class Outcome:
     fingerprints: dict = field(default_factory=dict)  # page -> digest of its inputs
     whole: frozenset = frozenset()  # the files made from the whole archive
     release: datetime | None = None  # when the next future-dated article is due
-    rendering: tuple = ()  # with stream: the pages still to render
-    render: Callable | None = None  # with stream: render(sink) renders them (see render.render_stream), once
-    later: Later | None = None  # with stream: the whole-archive files being made meanwhile, when they changed
+    rendering: tuple = ()  # with a spool: the pages still to render
+    render: Callable | None = None  # with a spool: render(sink) renders them (see render.render_stream), once
+    later: Later | None = None  # with a spool: the whole-archive files being written there meanwhile, when they changed
     whole_key: str = ""  # the fingerprint of the whole-archive files
 
     @property
@@ -183,16 +183,17 @@ def make_site(
     store: Store | None = None,
     output: Path | None = None,
     last: dict | None = None,
-    stream: bool = False,
+    spool: Path | None = None,
 ) -> Outcome:
     """Everything the site would hold, or the problems that stop it; writes nothing.
 
     Given what the last build left in output (its fingerprints and manifest),
     files whose inputs did not change are not made again but listed as reused.
-    With stream, the pages are not in files but rendered by Outcome.render
-    (once, by publish, into the new site), so they need not all be held at
-    once; and the whole-archive files are made in a process of their own
-    meanwhile (Outcome.later), not in files or whole.
+    Given a spool folder (see publish.spool), the build streams: the pages
+    are not in files but rendered by Outcome.render (once, by publish, into
+    the new site), so they need not all be held at once; and the
+    whole-archive files are made meanwhile by a process of their own, which
+    writes them into the spool (Outcome.later), not in files or whole.
     """
     started = time.perf_counter()
     registry, problems = load_registry(content_dir)
@@ -210,14 +211,15 @@ def make_site(
     problems += unknown_assignees(taskbook, organisations, content_dir)
     # The files made from the whole archive (search index, open data, feeds)
     # change with any article; when none changed, they are reused. With
-    # stream they are started now, to be made while the pages are planned
+    # a spool they are started now, to be made while the pages are planned
     # and rendered.
     shared = fingerprint((archive.wards, archive.categories, archive.years, taskbook.organisations, taskbook.years))
     whole_key = fingerprint((shared, archive.articles))
     kept_whole = unchanged_pages({name: whole_key for name in (last or {}).get("whole", ())}, last, output)
     reuse_whole = bool(kept_whole) and len(kept_whole) == len(last["whole"])
     make_whole = functools.partial(whole_archive_files, archive, config, taskbook, store)
-    later = Later(make_whole) if stream and not reuse_whole and not only_errors(problems) else None
+    stream = spool is not None
+    later = Later(lambda: write_files(make_whole(), spool)) if stream and not reuse_whole and not only_errors(problems) else None
     try:
         pages = plan(archive, config, assets) + task_pages(archive, taskbook, config)
         problems += collisions(pages, content_dir)
@@ -234,7 +236,7 @@ def make_site(
         elif later is not None:
             kept_whole = frozenset()
         else:
-            whole = make_whole()
+            whole = dict(make_whole())
             files.update(whole)
             kept_whole = frozenset(whole)
         files.update(for_hosts(config, [page.dest for page in pages]))
@@ -250,15 +252,20 @@ def make_site(
     )
 
 
-def whole_archive_files(archive: Archive, config: Config, taskbook, store: Store | None) -> dict[str, bytes]:
-    """The files made from the whole archive: search index, open data, feeds."""
+def whole_archive_files(archive: Archive, config: Config, taskbook, store: Store | None):
+    """The files made from the whole archive (search index, open data, feeds) as (output path, bytes).
+
+    Made one after another as they are taken: at 100,000 articles the open
+    data alone is hundreds of MB.
+    """
     filed = organisation_names(taskbook)
     indexed = search_entries(archive.articles, (store.load("search") if store else None) or {}, filed)
     if store:
         store.save("search", indexed)
-    files = {**search_files(archive, config, indexed, filed), **open_data(archive, config, taskbook)}
-    files.update(feeds(archive, config))
-    return files
+    yield from search_files(archive, config, indexed, filed).items()
+    del indexed
+    yield from open_data(archive, config, taskbook)
+    yield from feeds(archive, config).items()
 
 
 def _fingerprint_job(shared, i: int) -> str:
@@ -335,36 +342,37 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
     due = last and last.get("release") and datetime.now(config.tz) >= last["release"]
     if last and last.get("marks") == marks and not due and len(_as_left(last["manifest"], last, output)) == len(last["manifest"]):
         return Outcome(last["problems"], last["articles"], last["pages"], {}, time.perf_counter() - started, frozenset(last["manifest"]))
-    outcome = make_site(content_dir, config, templates_dir, store, output, last, stream=True)
-    try:
-        if outcome.ok:
-            # Only publishing holds the lock: the workers that parse and render are
-            # forked processes, and a forked copy of the lock outlives a killed build.
-            with locked(output):
-                if _identity(output) != found:
-                    # What this build reused was read from a site that is no longer there.
-                    raise Busy(f"another build published into {output} while this one was working; run again")
-                clear_leftovers(output)
-                manifest = publish(
-                    outcome.files, output, outcome.reused, last["manifest"] if last else None, keep=config.keep,
-                    streamed=(outcome.rendering, outcome.render), later=outcome.later and outcome.later.result,
-                )
-                if outcome.later is not None:
-                    whole = frozenset(outcome.later.result())
-                    outcome = replace(outcome, whole=whole, fingerprints={**outcome.fingerprints, **dict.fromkeys(whole, outcome.whole_key)})
-                if store:
-                    store.save("pages", {
-                        "output": str(output.resolve()),
-                        "fingerprints": outcome.fingerprints,
-                        "manifest": manifest,
-                        "whole": sorted(outcome.whole),
-                        "marks": marks,
-                        "release": outcome.release,
-                        "problems": outcome.problems,
-                        "articles": outcome.articles,
-                        "pages": outcome.pages,
-                    })
-    finally:
-        if outcome.later is not None:
-            outcome.later.close()
+    with spool(output) as folder:
+        outcome = make_site(content_dir, config, templates_dir, store, output, last, spool=folder)
+        try:
+            if outcome.ok:
+                # Only publishing holds the lock: the workers that parse and render are
+                # forked processes, and a forked copy of the lock outlives a killed build.
+                with locked(output):
+                    if _identity(output) != found:
+                        # What this build reused was read from a site that is no longer there.
+                        raise Busy(f"another build published into {output} while this one was working; run again")
+                    clear_leftovers(output)
+                    manifest = publish(
+                        outcome.files, output, outcome.reused, last["manifest"] if last else None, keep=config.keep,
+                        streamed=(outcome.rendering, outcome.render), later=outcome.later and outcome.later.result,
+                    )
+                    if outcome.later is not None:
+                        whole = frozenset(outcome.later.result())
+                        outcome = replace(outcome, whole=whole, fingerprints={**outcome.fingerprints, **dict.fromkeys(whole, outcome.whole_key)})
+                    if store:
+                        store.save("pages", {
+                            "output": str(output.resolve()),
+                            "fingerprints": outcome.fingerprints,
+                            "manifest": manifest,
+                            "whole": sorted(outcome.whole),
+                            "marks": marks,
+                            "release": outcome.release,
+                            "problems": outcome.problems,
+                            "articles": outcome.articles,
+                            "pages": outcome.pages,
+                        })
+        finally:
+            if outcome.later is not None:
+                outcome.later.close()
     return replace(outcome, seconds=time.perf_counter() - started, later=None)

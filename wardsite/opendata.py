@@ -7,6 +7,7 @@ same content always gives the same bytes.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -116,13 +117,17 @@ def _task(entry: Filed, book: TaskBook) -> dict:
 
 
 def articles_json(archive: Archive, config: Config, book: TaskBook) -> dict:
-    by_article = {}
+    """The document of articles.json; its articles are made one at a time as they are read."""
+    return {"$schema": "articles.schema.json", "title": config.title, "articles": _articles(archive, config, book)}
+
+
+def _articles(archive: Archive, config: Config, book: TaskBook):
+    filed = {}
     for entry in book.entries:
-        by_article.setdefault(entry.article.path, []).append(_task(entry, book))
-    articles = []
+        filed.setdefault(entry.article.path, []).append(entry)
     for a in archive.articles:
         ward = archive.ward(a.ward)
-        articles.append({
+        yield {
             "path": urls.article(a),
             "url": _address(urls.article(a), config),
             "slug": a.slug,
@@ -134,9 +139,8 @@ def articles_json(archive: Archive, config: Config, book: TaskBook) -> dict:
             "source": a.source,
             "views": a.views,
             "summary": a.summary,
-            "tasks": by_article.get(a.path, []),
-        })
-    return {"$schema": "articles.schema.json", "title": config.title, "articles": articles}
+            "tasks": [_task(entry, book) for entry in filed.get(a.path, ())],
+        }
 
 
 def _cell(value: str) -> str:
@@ -145,10 +149,11 @@ def _cell(value: str) -> str:
 
 def tasks_csv(archive: Archive, config: Config, book: TaskBook) -> bytes:
     """One row per task, UTF-8 with a BOM so that spreadsheets show Vietnamese as it is."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    out = io.BytesIO()
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for entry in book.entries:
+    for n, entry in enumerate(book.entries, 1):
         a = entry.article
         organisation = book.organisation(entry.organisation)
         writer.writerow([_cell(v) for v in (
@@ -160,7 +165,22 @@ def tasks_csv(archive: Archive, config: Config, book: TaskBook) -> bytes:
             entry.task.text,
             _address(urls.article(a), config),
         )])
-    return out.getvalue().encode("utf-8-sig")
+        if n % _ROWS_AT_ONCE == 0:
+            _move_text(text, out)
+    _move_text(text, out)
+    return codecs.BOM_UTF8 + out.getvalue()
+
+
+# Text is encoded a few thousand rows at a time: an archive's whole CSV as
+# one str would take twice or four times its size in memory (Python keeps
+# Vietnamese text as 2 or 4 bytes a character).
+_ROWS_AT_ONCE = 4096
+
+
+def _move_text(text: io.StringIO, out: io.BytesIO) -> None:
+    out.write(text.getvalue().encode("utf-8"))
+    text.seek(0)
+    text.truncate()
 
 
 def _json_bytes(value) -> bytes:
@@ -176,20 +196,26 @@ def _json_lines_bytes(document: dict, listed: str) -> bytes:
     def dump(value):
         return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
 
-    parts = []
-    for key in sorted(document):
-        if key == listed:
-            items = ",\n".join(dump(item) for item in document[key])
-            parts.append(f"{dump(key)}: [\n{items}\n]" if items else f"{dump(key)}: []")
-        else:
-            parts.append(f"{dump(key)}: {dump(document[key])}")
-    return ("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8")
+    out = io.BytesIO()
+    out.write(b"{\n")
+    for n, key in enumerate(sorted(document)):
+        out.write(b",\n" if n else b"")
+        if key != listed:
+            out.write(f"{dump(key)}: {dump(document[key])}".encode("utf-8"))
+            continue
+        out.write(f"{dump(key)}: [".encode("utf-8"))
+        any_item = False
+        for item in document[key]:  # one at a time: the list of a large archive is hundreds of MB as Python objects
+            out.write(b",\n" if any_item else b"\n")
+            out.write(dump(item).encode("utf-8"))
+            any_item = True
+        out.write(b"\n]" if any_item else b"]")
+    out.write(b"\n}\n")
+    return out.getvalue()
 
 
-def open_data(archive: Archive, config: Config, book: TaskBook) -> dict[str, bytes]:
-    """The open-data files by output path."""
-    return {
-        urls.ARTICLES_JSON: _json_lines_bytes(articles_json(archive, config, book), "articles"),
-        urls.ARTICLES_SCHEMA: _json_bytes(SCHEMA),
-        urls.TASKS_CSV: tasks_csv(archive, config, book),
-    }
+def open_data(archive: Archive, config: Config, book: TaskBook):
+    """The open-data files as (output path, bytes), each made only when the one before has been taken."""
+    yield urls.ARTICLES_JSON, _json_lines_bytes(articles_json(archive, config, book), "articles")
+    yield urls.ARTICLES_SCHEMA, _json_bytes(SCHEMA)
+    yield urls.TASKS_CSV, tasks_csv(archive, config, book)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import filecmp
 import functools
 import os
 import shutil
@@ -57,8 +58,9 @@ def publish(
     streamed: (names, fill): more files, made by fill(put), which calls
     put(name, bytes) for each (in any process it forks) and yields (name,
     what put returned); so that they need not all be in memory at once.
-    later: a callable giving more files by name, made while the streamed
-    ones were (see workers.Later); taken after them.
+    later: a callable giving more files, already on disk, as {name: path}:
+    made while the streamed ones were (see workers.Later and spool) and
+    taken after them.
 
     Names in keep (files or folders at the top of output that the build does
     not make, such as a host's CNAME or a .git folder) are carried over into
@@ -88,7 +90,8 @@ def publish(
         if fill is not None:
             result.update(fill(functools.partial(_put, new, old, made)))
         if later is not None:
-            files = {**files, **later()}
+            for name, path in sorted(later().items()):
+                result[name] = _put_file(new, old, made, name, path)
         for name in sorted(set(files) - set(streamed_names)):
             result[name] = _put(new, old, made, name, files[name])
         for name in sorted(set(reused) - set(files) - set(streamed_names)):
@@ -115,6 +118,19 @@ def _put(new: str, old: str, made: set, name: str, data: bytes) -> tuple[int, in
     else:
         with open(target, "wb") as file:
             file.write(data)
+    info = os.stat(target)
+    return info.st_size, info.st_mtime_ns
+
+
+def _put_file(new: str, old: str, made: set, name: str, path: str) -> tuple[int, int]:
+    """Link a file made ahead (see spool) into the new site as name; the old site's copy when the bytes are the same."""
+    target = _place(new, name, made)
+    source = os.path.join(old, name)
+    try:
+        same = filecmp.cmp(source, path, shallow=False)
+    except OSError:
+        same = False
+    _link_or_copy(source if same else path, target)
     info = os.stat(target)
     return info.st_size, info.st_mtime_ns
 
@@ -208,6 +224,38 @@ def _discard(folder: Path) -> None:
     os.waitpid(pid, 0)
 
 
+@contextmanager
+def spool(output: Path):
+    """A folder beside output for files made while the build goes on, to be linked into the new site; removed at the end.
+
+    It is locked while its build lives, so that clear_leftovers, in another
+    build, takes it only once the build that made it is gone.
+    """
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    folder = tempfile.mkdtemp(prefix=f".{output.name}.spool-", dir=output.parent)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield Path(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.close(fd)
+
+
+def write_files(files, folder: Path) -> dict[str, str]:
+    """Write (name, bytes) pairs into folder as they come, each freed before the next is made; {name: path}."""
+    written = {}
+    made = {str(folder)}
+    for name, data in files:
+        target = _place(str(folder), name, made)
+        with open(target, "wb") as file:
+            file.write(data)
+        written[name] = target
+        del data
+    return written
+
+
 def clear_leftovers(output: Path) -> None:
     """Remove folders a killed build left beside output (they were never published).
 
@@ -224,6 +272,24 @@ def clear_leftovers(output: Path) -> None:
         for leftover in output.parent.glob(f".{output.name}.{kind}-*"):
             if leftover.is_dir():
                 shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in output.parent.glob(f".{output.name}.spool-*"):
+        if leftover.is_dir() and not leftover.is_symlink() and not _in_use(leftover):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _in_use(folder: Path) -> bool:
+    """Whether a live build holds folder (see spool)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
 
 
 class Busy(Exception):
