@@ -75,30 +75,28 @@ def discover(content_dir: Path) -> list[Path]:
 
 @dataclass(frozen=True)
 class Source:
-    """An article file: its size and time, the digest of its bytes, and the bytes when they had to be read."""
+    """An article file: its size and time, and the digest of its bytes ("" until they are read)."""
 
     rel: Path
     mark: tuple[int, int]  # (size, modification time in ns)
-    digest: str
-    raw: bytes | None = None
+    digest: str = ""
 
 
 def _inside(real: str, root: str) -> bool:
     return real == root or real.startswith(root + os.sep)
 
 
-def read_sources(content_dir: Path, rels: list[Path], seen: dict | None = None) -> tuple[list[Source], list[ContentError]]:
-    """Every article file that can be read, and a problem for each that cannot.
+def find_sources(content_dir: Path, rels: list[Path], seen: dict | None = None) -> tuple[list[Source], list[ContentError]]:
+    """Every article file that may be read, and a problem for each that may not; reads no file's bytes.
 
     A file whose size and modification time are those seen last time keeps
-    the digest it had then and is not read again (as make and Hugo decide).
+    the digest it had then, and will not be read again (as make and Hugo decide).
     """
     seen = seen or {}
     root = os.path.realpath(content_dir)
     real_folders: dict[str, str] = {}
     sources, problems = [], []
     for rel in rels:
-        path = content_dir / rel
         full = os.path.join(content_dir, rel)
         folder = os.path.dirname(full)
         try:
@@ -106,61 +104,74 @@ def read_sources(content_dir: Path, rels: list[Path], seen: dict | None = None) 
                 real_folders[folder] = os.path.realpath(folder)
             info = os.lstat(full)
             if (stat.S_ISLNK(info.st_mode) or not _inside(real_folders[folder], root)) and not _inside(os.path.realpath(full), root):
-                problems.append(ContentError(path, None, "this file is a link to a place outside the content folder; copy the article into the folder instead"))
+                problems.append(ContentError(content_dir / rel, None, "this file is a link to a place outside the content folder; copy the article into the folder instead"))
                 continue
             info = os.stat(full)
             if info.st_size > MAX_ARTICLE_BYTES:
-                problems.append(ContentError(path, None, f"the file is larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB; split it or move attachments out of the text"))
+                problems.append(ContentError(content_dir / rel, None, f"the file is larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB; split it or move attachments out of the text"))
                 continue
             mark = (info.st_size, info.st_mtime_ns)
             before = seen.get(rel)
-            if before and before[0] == mark:
-                sources.append(Source(rel, mark, before[1]))
-            else:
-                raw = path.read_bytes()
-                sources.append(Source(rel, mark, hashlib.blake2b(raw, digest_size=16).hexdigest(), raw))
+            sources.append(Source(rel, mark, before[1] if before and before[0] == mark else ""))
         except OSError as exc:
-            problems.append(ContentError(path, None, f"cannot be read ({exc.strerror or exc})"))
+            problems.append(_unreadable(content_dir / rel, exc))
     return sources, problems
+
+
+def _unreadable(path: Path, exc: OSError) -> ContentError:
+    return ContentError(path, None, f"cannot be read ({exc.strerror or exc})")
 
 
 _renderers: dict[bool, BodyRenderer] = {}
 
 
-def parse_source(content_dir: Path, source: Source, registry: Registry, config: Config):
+def parse_source(content_dir: Path, rel: Path, raw: bytes, digest: str, registry: Registry, config: Config):
     """(Article or None, problems) for one file's bytes."""
-    path = content_dir / source.rel
+    path = content_dir / rel
     try:
-        text = decode(source.raw if source.raw is not None else path.read_bytes())
+        text = decode(raw)
     except ValueError as exc:
         return None, [ContentError(path, None, str(exc))]
-    except OSError as exc:
-        return None, [ContentError(path, None, f"cannot be read ({exc.strerror or exc})")]
     render_body = _renderers.get(config.trusted_html) or _renderers.setdefault(config.trusted_html, BodyRenderer(config.trusted_html))
-    article, problems = parse_article(source.rel, text, registry, config.tz, render_body, display_path=path)
-    return (replace(article, digest=source.digest) if article else None), problems
+    article, problems = parse_article(rel, text, registry, config.tz, render_body, display_path=path)
+    return (replace(article, digest=digest) if article else None), problems
 
 
-def _parse_job(shared, i):
-    content_dir, todo, registry, config = shared
-    return parse_source(content_dir, todo[i], registry, config)
+def _load_job(shared, i):
+    """(digest, (article, problems)) for one file; (digest, None) when a cached article has its bytes; ("", problem) when it cannot be read."""
+    content_dir, todo, known, key, registry, config = shared
+    rel = todo[i].rel
+    try:
+        raw = (content_dir / rel).read_bytes()
+    except OSError as exc:
+        return "", _unreadable(content_dir / rel, exc)
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    if (key, rel, digest) in known:
+        return digest, None
+    return digest, parse_source(content_dir, rel, raw, digest, registry, config)
 
 
 def load_all(content_dir: Path, rels: list[Path], registry: Registry, config: Config, store: Store | None = None):
     """Every article that loads, and every problem of those that do not.
 
     Files whose bytes were loaded before (same toolchain) come from the cache;
-    the rest are parsed over all cores.
+    the rest are read, hashed and parsed over all cores.
     """
     cached = (store.load("articles") if store else None) or {}
     key = str(content_dir)
     seen = cached.get("seen", {}).get(key, {})
     known = cached.get("loaded", {})
-    sources, problems = read_sources(content_dir, rels, seen)
+    sources, problems = find_sources(content_dir, rels, seen)
     todo = [s for s in sources if (key, s.rel, s.digest) not in known]
-    parsed = dict(zip(((key, s.rel, s.digest) for s in todo), map_indexed(_parse_job, (content_dir, todo, registry, config), len(todo), "reading articles")))
-    results = {(key, s.rel, s.digest): known.get((key, s.rel, s.digest)) or parsed[(key, s.rel, s.digest)] for s in sources}
-    now_seen = {s.rel: (s.mark, s.digest) for s in sources}
+    fresh = dict(zip((s.rel for s in todo), map_indexed(_load_job, (content_dir, todo, known, key, registry, config), len(todo), "reading articles")))
+    results, now_seen = {}, {}
+    for source in sources:
+        digest, result = fresh.get(source.rel, (source.digest, None))
+        if not digest:
+            problems.append(result)
+            continue
+        results[(key, source.rel, digest)] = known[(key, source.rel, digest)] if result is None else result
+        now_seen[source.rel] = (source.mark, digest)
     if store and (todo or now_seen != seen):
         store.save("articles", {"loaded": results, "seen": {key: now_seen}})
     articles = []
