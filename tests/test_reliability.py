@@ -415,6 +415,14 @@ def test_every_bad_file_gets_its_own_path_line_message_from_the_command_line(tmp
     assert not (tmp_path / "site").exists()
 
 
+def test_a_folder_named_like_an_article_is_reported_by_name_and_nothing_is_published(tmp_path):
+    content = write_archive(tmp_path, {"ok.md": article()})
+    (content / "ghi-chu.md").mkdir()
+    result = cli(tmp_path, "--output", "site")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "content/ghi-chu.md:1: cannot be read (Is a directory)" in result.stderr.splitlines()
+    assert not (tmp_path / "site").exists()
+
 def test_odd_but_valid_files_build_correctly_from_the_command_line(tmp_path):
     content = write_archive(tmp_path, {})
     body = "Đoạn văn. " * 200 + "\n\n"
