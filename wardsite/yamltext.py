@@ -44,17 +44,33 @@ class YamlDoc:
         return self.lines.get(tuple(place), default)
 
 
-def _has_alias(node, seen: set[int]) -> bool:
-    # The composer hands back the very same node object for every *alias;
-    # a node met twice is an alias, the stuff of "billion laughs" bombs.
-    if id(node) in seen:
-        return True
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        return any(_has_alias(k, seen) or _has_alias(v, seen) for k, v in node.value)
-    if isinstance(node, yaml.SequenceNode):
-        return any(_has_alias(item, seen) for item in node.value)
-    return False
+class _Alias(Exception):
+    """The walk met a node it had already met: the document holds an alias."""
+
+
+class _Unusual(Exception):
+    """The walk met something it leaves to PyYAML's own construction."""
+
+
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+# Scalars whose constructor reads nothing but the node's own text; the walk calls
+# the loader's own. Any other tag (merge keys, !!set, !!binary, !!python/...) is
+# left to PyYAML's construction of the whole document.
+_SCALAR_CONSTRUCTORS = {
+    tag: _PlainLoader.yaml_constructors[tag]
+    for tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null")
+}
+
+
+@dataclass(slots=True)
+class _Walk:
+    """What the walk over one document carries along."""
+
+    loader: _PlainLoader
+    first_line: int
+    lines: dict = field(default_factory=dict)
+    seen: set = field(default_factory=set)
 
 
 def parse_yaml(text: str, path: Path, first_line: int = 1) -> tuple[YamlDoc | None, list[ContentError]]:
@@ -64,8 +80,18 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> tuple[YamlDoc | No
         node = loader.get_single_node()
         if node is None:
             return YamlDoc(None), []
+        walk = _Walk(loader, first_line)
+        try:
+            return YamlDoc(_value(node, (), walk), walk.lines), []
+        except _Alias:
+            return None, [_alias_error(path, first_line)]
+        except Exception:
+            # Whatever the walk does not take in its stride (merge keys, !!set, a list
+            # as a key, a bad !!int, nesting too deep) is read again the slow way,
+            # so that its value or its error is exactly PyYAML's.
+            pass
         if _has_alias(node, set()):
-            return None, [ContentError(path, first_line, "YAML anchors and aliases (& and *) are not allowed here; write each value out in full")]
+            return None, [_alias_error(path, first_line)]
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -81,7 +107,80 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> tuple[YamlDoc | No
     return YamlDoc(data, lines), []
 
 
+def _alias_error(path: Path, first_line: int) -> ContentError:
+    return ContentError(path, first_line, "YAML anchors and aliases (& and *) are not allowed here; write each value out in full")
+
+
+# The walk below gives what PyYAML's construct_document gives, and the lines that
+# _record_lines records, in one pass and without PyYAML's per-node bookkeeping.
+# Front matter is a few levels deep. Anything deeper than _DEEP levels is left to
+# the slow way, where _has_alias turns front matter nested thousands deep into a
+# clear error once it meets Python's recursion limit; the walk spends fewer frames
+# a level, so on its own it would read some front matter that _has_alias refuses.
+_DEEP = 100
+
+
+def _value(node, place: tuple, walk: _Walk):
+    """The Python value of node; the line of each place inside it goes into walk.lines."""
+    # The composer hands back the very same node object for every *alias;
+    # a node met twice is an alias, the stuff of "billion laughs" bombs.
+    if id(node) in walk.seen:
+        raise _Alias
+    walk.seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == _STR:
+            return node.value
+        if node.tag not in _SCALAR_CONSTRUCTORS:
+            raise _Unusual
+        return _SCALAR_CONSTRUCTORS[node.tag](walk.loader, node)
+    if len(place) > _DEEP:
+        raise _Unusual
+    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+        return _mapping(node, place, walk)
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+        return _sequence(node, place, walk)
+    raise _Unusual
+
+
+def _mapping(node, place: tuple, walk: _Walk) -> dict:
+    mapping = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _Unusual  # PyYAML's "found unhashable key"
+        key = _value(key_node, place, walk)
+        here = place + (key_node.value,)
+        # A key written twice keeps the line of its first place and the value of its last.
+        walk.lines.setdefault(here, walk.first_line + key_node.start_mark.line)
+        mapping[key] = _value(value_node, here, walk)
+    return mapping
+
+
+def _sequence(node, place: tuple, walk: _Walk) -> list:
+    items = []
+    for index, item in enumerate(node.value):
+        here = place + (index,)
+        walk.lines[here] = walk.first_line + item.start_mark.line
+        items.append(_value(item, here, walk))
+    return items
+
+
+# The slow way, for what the walk leaves to PyYAML.
+
+
+def _has_alias(node, seen: set[int]) -> bool:
+    # The walk's test for a node met twice, over the whole document before PyYAML constructs it.
+    if id(node) in seen:
+        return True
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        return any(_has_alias(k, seen) or _has_alias(v, seen) for k, v in node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return any(_has_alias(item, seen) for item in node.value)
+    return False
+
+
 def _record_lines(node, place: tuple, first_line: int, lines: dict) -> None:
+    # Runs after construct_document, which has already spliced merge keys (<<) into node.value.
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
