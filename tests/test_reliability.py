@@ -395,6 +395,7 @@ BAD_FILES = {
     "draft.md": (article(extra="draft: maybe\n").encode(), 6, "`draft` must be true or false"),
     "null-title.md": (article(title="~").encode(), 2, "`title` must be text"),
     "tab-indent.md": (b"---\ntitle: x\n\tdate: 2021-01-01\n---\n", 3, "found a tab character"),
+    "bool-tag.md": (article(extra="draft: !!bool maybe\n").encode(), 2, "a value marked with a `!!` tag cannot be read"),
 }
 
 

@@ -100,6 +100,8 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> tuple[YamlDoc | No
         return None, [ContentError(path, line, f"the YAML is not valid here ({what}); check the colons, quotes and indentation")]
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         return None, [ContentError(path, first_line, f"the YAML cannot be read ({exc}); check the quotes and indentation")]
+    except (KeyError, IndexError):  # what PyYAML raises for `!!bool maybe` or `!!int ''`
+        return None, [ContentError(path, first_line, "a value marked with a `!!` tag cannot be read; remove the tag or write the value plainly")]
     finally:
         loader.dispose()
     lines: dict = {}
