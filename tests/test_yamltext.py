@@ -16,7 +16,10 @@ ALIAS = "YAML anchors and aliases (& and *) are not allowed here; write each val
 
 
 def read_as_pyyaml_does(text: str, path: Path, first_line: int = 1):
-    """parse_yaml as it was before the walk: refuse aliases, PyYAML's construct_document, then the lines."""
+    """parse_yaml as it was before the walk: refuse aliases, PyYAML's construct_document, then the lines.
+
+    (With the plain error for a value its `!!` tag cannot read, added since.)
+    """
     loader = yamltext._PlainLoader(text)
     try:
         node = loader.get_single_node()
@@ -32,6 +35,8 @@ def read_as_pyyaml_does(text: str, path: Path, first_line: int = 1):
         return None, [ContentError(path, line, f"the YAML is not valid here ({what}); check the colons, quotes and indentation")]
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         return None, [ContentError(path, first_line, f"the YAML cannot be read ({exc}); check the quotes and indentation")]
+    except (KeyError, IndexError):
+        return None, [ContentError(path, first_line, "a value marked with a `!!` tag cannot be read; remove the tag or write the value plainly")]
     finally:
         loader.dispose()
     lines: dict = {}
