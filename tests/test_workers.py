@@ -1,12 +1,16 @@
 """Work spread over processes: results come back in order, failures come back as errors, no process is left behind."""
 
+import gc
 import multiprocessing
 import os
 import time
 
 import pytest
 
-from wardsite.workers import Later, cores, map_indexed
+from conftest import article, write_archive
+from wardsite.build import build
+from wardsite.config import Config
+from wardsite.workers import BUILD_GC_THRESHOLDS, Later, cores, few_collections, map_indexed, settle
 
 
 def _square(shared, i):
@@ -52,3 +56,27 @@ def test_where_processes_cannot_be_forked_later_work_is_done_at_once_in_the_call
     later = Later(lambda: os.getpid())
     assert later.result() == os.getpid()
     later.close()
+
+
+def test_settled_objects_are_passed_over_by_the_collector_until_the_outermost_build_ends():
+    before = gc.get_threshold()
+    kept = [[n] for n in range(1000)]
+    with few_collections():
+        assert gc.get_threshold() == BUILD_GC_THRESHOLDS
+        with few_collections():
+            settle()
+            assert gc.get_freeze_count() >= len(kept)
+        assert gc.get_freeze_count() >= len(kept), "an inner end must not undo the outer build's settling"
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
+
+
+def test_settle_outside_a_build_changes_nothing():
+    settle()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    content = write_archive(tmp_path, {f"a{n}.md": article(title=f"Bài {n}") for n in range(3)})
+    before = gc.get_threshold()
+    assert build(content, tmp_path / "site", Config(), None, cache_dir=None).ok
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -29,7 +29,7 @@ from .render import Theme, render_stream
 from .search import entries as search_entries
 from .search import search_files
 from .tasks import assign_tasks, organisation_names, task_pages, unknown_assignees
-from .workers import Later, map_indexed
+from .workers import Later, few_collections, map_indexed, settle
 
 
 @dataclass(frozen=True)
@@ -161,6 +161,7 @@ def load_all(content_dir: Path, rels: list[Path], registry: Registry, config: Co
     key = str(content_dir)
     seen = cached.get("seen", {}).get(key, {})
     known = cached.get("loaded", {})
+    settle()
     sources, problems = find_sources(content_dir, rels, seen)
     todo = [s for s in sources if (key, s.rel, s.digest) not in known]
     fresh = dict(zip((s.rel for s in todo), map_indexed(_load_job, (content_dir, todo, known, key, registry, config), len(todo), "reading articles")))
@@ -187,6 +188,7 @@ def published(articles, config: Config, now: datetime) -> list[Article]:
     return [a for a in articles if (config.drafts or not a.draft) and (config.future or a.date <= now)]
 
 
+@few_collections()
 def make_site(
     content_dir: Path,
     config: Config,
@@ -212,6 +214,7 @@ def make_site(
     problems += found
     articles, found = load_all(content_dir, discover(content_dir), registry, config, store)
     problems += found
+    settle()
     assets, found = check_refs(articles, content_dir)
     problems += found
     now = datetime.now(config.tz)
@@ -233,12 +236,14 @@ def make_site(
     later = Later(lambda: write_files(make_whole(), spool)) if stream and not reuse_whole and not only_errors(problems) else None
     try:
         pages = plan(archive, config, assets) + task_pages(archive, taskbook, config)
+        settle()
         problems += collisions(pages, content_dir)
         if only_errors(problems):
             return Outcome(tuple(problems), len(articles), 0, {}, time.perf_counter() - started, later=later)
         fingerprints = dict(zip((page.dest for page in pages), map_indexed(_fingerprint_job, (pages, shared), len(pages))))
         reused = unchanged_pages(fingerprints, last, output)
         files, rendering, start = render_stream(pages, archive, config, Theme(templates_dir), taskbook, skip=reused)
+        settle()
         if not stream:
             files.update(start())
             rendering, start = (), None
@@ -331,6 +336,7 @@ def _identity(output: Path) -> int | None:
         return None
 
 
+@few_collections()
 def build(content_dir: Path, output: Path, config: Config, templates_dir: Path | None, cache_dir: Path | None = CACHE_DIR) -> Outcome:
     """Make the site and, only when nothing is wrong, publish it to output.
 
