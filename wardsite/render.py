@@ -10,7 +10,7 @@ from pathlib import Path
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, pass_context
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 
 from . import urls
 from .archive import Archive
@@ -89,9 +89,9 @@ def hashed_assets(static: dict[str, bytes]) -> dict[str, str]:
 
 
 def _render_job(shared, i: int):
-    env, pages, sink = shared
+    env, pages, links, sink = shared
     page = pages[i]
-    data = env.get_template(page.template).render(page=page, **page.context).encode("utf-8")
+    data = env.get_template(page.template).render(page=page, **links(page), **page.context).encode("utf-8")
     return page.dest, (sink(page.dest, data) if sink else data)
 
 
@@ -115,10 +115,12 @@ def render_stream(
     a sink that writes the page away keeps the pages from ever all being in
     memory or all passing through one process.
 
-    Templates may read the archive, site and taskbook globals only for what
-    every page shares (the lists of wards, years, categories, organisations);
-    anything else a page shows must be in its context, as that is what
-    decides whether an incremental build renders the page again.
+    Templates link with href(path) and asset(file name), both made for the
+    page being rendered. They may read the archive, site and taskbook
+    globals only for what every page shares (the lists of wards, years,
+    categories, organisations); anything else a page shows must be in its
+    context, as that is what decides whether an incremental build renders
+    the page again.
     """
     taskbook = taskbook if taskbook is not None else assign_tasks(archive, Organisations())
     env = theme.environment()
@@ -126,25 +128,24 @@ def render_stream(
     assets = hashed_assets(static)
     pretty = config.links == "pretty"
 
-    def link(target: str, page) -> str:
-        # A host serves 404.html at any depth, so relative links from it would break.
+    def links(page: Page) -> dict:
+        """href(target) and asset(name) for the templates: links from this page."""
+        # Made for each page, not globals that ask the template context for
+        # the page: Jinja makes a new context for each call of such a
+        # @pass_context function in a loop that sets a variable.
         if page.dest == urls.NOT_FOUND and config.base_url:
-            return urls.absolute(target, config.base_url, pretty)
-        return urls.relative(target, page.dest, pretty)
+            # A host serves 404.html at any depth, so relative links from it would break.
+            def href(target: str) -> str:
+                return urls.absolute(target, config.base_url, pretty)
+        else:
+            href = urls.links_from(page.dest, pretty)
+        return {"href": href, "asset": lambda name: href(assets[name])}
 
-    @pass_context
-    def href(ctx, target: str) -> str:
-        return link(target, ctx["page"])
-
-    @pass_context
-    def asset(ctx, name: str) -> str:
-        return link(assets[name], ctx["page"])
-
-    env.globals.update(site=config, archive=archive, urls=urls, href=href, asset=asset, taskbook=taskbook)
+    env.globals.update(site=config, archive=archive, urls=urls, taskbook=taskbook)
     todo = [page for page in pages if page.dest not in skip]
 
     def start(sink=None):
         # The iterator ends, and the worker processes with it, when the last page is taken.
-        return imap_indexed(_render_job, (env, todo, sink), len(todo), "rendering pages")
+        return imap_indexed(_render_job, (env, todo, links, sink), len(todo), "rendering pages")
 
     return {assets[name]: data for name, data in static.items()}, tuple(page.dest for page in todo), start

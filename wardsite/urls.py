@@ -79,16 +79,34 @@ def task(a: Article, number: int) -> str:
 
 def relative(target: str, from_page: str, pretty: bool = False) -> str:
     """The link from one output file to another, relative so it works from disk."""
+    return links_from(from_page, pretty)(target)
+
+
+def links_from(from_page: str, pretty: bool = False):
+    """relative(target, from_page, pretty) as a function of target alone: the links of one page.
+
+    A list page makes a hundred links or more, so the page's folders are
+    worked out once, not on every link.
+    """
     # Both are clean paths from the site root, so the link is "../" for each
     # folder of from_page not shared with target, then the rest of target
     # (what posixpath.relpath gives, at a fraction of its cost per link).
-    here, there = from_page.split("/")[:-1], target.split("/")
-    shared = 0
-    while shared < len(here) and shared < len(there) - 1 and here[shared] == there[shared]:
-        shared += 1
-    link = "../" * (len(here) - shared) + "/".join(there[shared:])
-    if pretty and (link == "index.html" or link.endswith("/index.html")):
-        link = link[: -len("index.html")] or "./"
+    folders = from_page.split("/")[:-1]
+    # Each folder from_page is in, deepest first, with its slash, and the way up to it.
+    ways = [("/".join(folders[:depth]) + "/", "../" * (len(folders) - depth)) for depth in range(len(folders), 0, -1)]
+    to_root = "../" * len(folders)
+
+    def link(target: str) -> str:
+        for folder, up in ways:
+            if target.startswith(folder):
+                found = up + target[len(folder) :]
+                break
+        else:
+            found = to_root + target
+        if pretty and (found == "index.html" or found.endswith("/index.html")):
+            found = found[: -len("index.html")] or "./"
+        return found
+
     return link
 
 
