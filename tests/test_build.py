@@ -114,6 +114,20 @@ def test_a_projects_template_overrides_the_theme_by_name(archive_dir, tmp_path):
     assert "<h1>Phường Đức Giang</h1>" in (out / "phuong/duc-giang/index.html").read_text(encoding="utf-8")
 
 
+def test_a_theme_showing_articles_one_at_a_time_with_article_item_shows_each_as_the_list_does(archive_dir, tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "year.html").write_text(
+        '{% from "macros.html" import article_item with context %}{% for a in articles %}{{ article_item(a, level=2) }}{% endfor %}',
+        encoding="utf-8",
+    )
+    run_build(archive_dir, tmp_path / "own")
+    build(archive_dir, tmp_path / "theme", Config(), None)
+    own = (tmp_path / "own/nam/2021/index.html").read_text(encoding="utf-8")
+    theme = (tmp_path / "theme/nam/2021/index.html").read_text(encoding="utf-8")
+    items = re.findall(r'<li class="article-item">.*?</li>\n', own, re.S)
+    assert len(items) >= 2 and "".join(items) == own
+    assert all(item in theme for item in items)
+
 def test_two_builds_of_the_same_content_are_byte_identical(archive_dir, tmp_path):
     run_build(archive_dir, tmp_path / "one")
     run_build(archive_dir, tmp_path / "two")

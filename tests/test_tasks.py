@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -295,6 +296,22 @@ def test_an_unknown_assignee_is_kept_as_written_on_a_page_of_its_own(tasks_dir):
     task = next(t for a in json.loads(files["data/articles.json"])["articles"] for t in a["tasks"] if t["text"] == "Kiểm tra địa bàn")
     assert task["organisation"] == {"name": "Tổ công tác đặc biệt", "slug": "to-cong-tac-dac-biet", "registered": False}
 
+
+def test_a_theme_showing_tasks_one_at_a_time_with_task_item_shows_each_as_the_list_does(tasks_dir):
+    templates = tasks_dir.parent / "templates"
+    templates.mkdir()
+    (templates / "organisation.html").write_text(
+        '{% from "tasks_macros.html" import task_item with context %}'
+        "{% for year, group in groups %}{% for entry in group %}{{ task_item(entry) }}{% endfor %}{% endfor %}",
+        encoding="utf-8",
+    )
+    path = "nhiem-vu/to-chuc/hoi-lien-hiep-phu-nu/index.html"
+    outcome = make_site(tasks_dir, Config(), templates)
+    assert outcome.ok, [str(p) for p in outcome.errors]
+    own, theme = outcome.files[path].decode(), build_files(tasks_dir)[path].decode()
+    items = re.findall(r'<li class="task-item">.*?</li>\n', own, re.S)
+    assert len(items) == 3 and "".join(items) == own
+    assert all(item in theme for item in items)
 
 def wardsite(*args, cwd: Path) -> subprocess.CompletedProcess:
     """The command line, run as an editor runs it."""
