@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from types import BuiltinFunctionType, FunctionType, MethodType
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2.runtime import Context
+from jinja2.utils import internalcode
 
 from . import urls
 from .archive import Archive
@@ -43,6 +46,32 @@ def number_vi(n: int) -> str:
     return format_decimal(n, locale="vi")
 
 
+# Callables that cannot carry Jinja's pass_context mark on a __call__ of their own.
+_PLAIN_CALLABLES = (FunctionType, MethodType, BuiltinFunctionType)
+
+
+class _Context(Context):
+    """Jinja's template context, calling a plain function or method straight away.
+
+    Context.call looks on every call for pass_context and its kin, on the
+    callable and on its __call__: a microsecond a call, the largest single
+    cost of a list page, which calls href, urls and archive for each item.
+    Anything marked, and anything else (macros, classes, undefined values),
+    still goes through Context.call.
+    """
+
+    @internalcode
+    def call(self, obj, /, *args, **kwargs):
+        if type(obj) not in _PLAIN_CALLABLES or hasattr(obj, "jinja_pass_arg"):
+            return super().call(obj, *args, **kwargs)
+        kwargs.pop("_loop_vars", None)  # what Jinja hands a pass_context callable, not asked for here
+        kwargs.pop("_block_vars", None)
+        try:
+            return obj(*args, **kwargs)
+        except StopIteration:  # as Context.call does
+            return self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
+
+
 @dataclass(frozen=True)
 class Theme:
     """The templates folder of the project (may be absent) over the package's default theme."""
@@ -61,6 +90,7 @@ class Theme:
             keep_trailing_newline=True,
             auto_reload=False,  # one environment per build: no need to stat every template on every page
         )
+        env.context_class = _Context
         env.filters.update(date_vi=date_vi, datetime_vi=datetime_vi, date_short=date_short, number_vi=number_vi)
         return env
 

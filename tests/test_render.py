@@ -1,0 +1,29 @@
+import pytest
+from jinja2 import UndefinedError, pass_context
+
+from wardsite.render import Theme
+
+
+def render(source: str, **values) -> str:
+    return Theme(None).environment().from_string(source).render(**values)
+
+
+def test_functions_and_methods_a_template_calls_get_their_arguments_in_and_out_of_loops():
+    def join(*parts, sep="-"):
+        return sep.join(parts)
+
+    source = "{{ join('a', 'b') }} {% for x in xs %}{% set y = x.upper() %}{{ join(x, y, sep='+') }} {% endfor %}"
+    assert render(source, join=join, xs=["c", "d"]) == "a-b c+C d+D "
+
+
+def test_a_pass_context_function_in_a_loop_still_sees_the_loops_variables():
+    @pass_context
+    def seen(ctx, name):
+        return ctx[name]
+
+    assert render("{% for x in [1, 2] %}{% set y = x * 10 %}{{ seen('y') }} {% endfor %}", seen=seen) == "10 20 "
+
+
+def test_calling_a_name_the_template_was_not_given_is_an_error():
+    with pytest.raises(UndefinedError):
+        render("{{ missing('x') }}")
