@@ -38,7 +38,9 @@ def datetime_vi(moment: datetime, has_time: bool = True) -> str:
 
 def date_short(moment: datetime) -> str:
     """`13/05/2021`, the ward sites' own style in lists."""
-    return moment.strftime("%d/%m/%Y")
+    # Not strftime("%d/%m/%Y"): on a datetime with a time zone that takes
+    # three times as long, and every item of every list shows a date.
+    return f"{moment.day:02d}/{moment.month:02d}/{moment.year}"
 
 
 def number_vi(n: int) -> str:
