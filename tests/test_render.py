@@ -1,7 +1,10 @@
+from datetime import datetime, timedelta, timezone
+
 import pytest
+from babel.dates import format_date, format_datetime
 from jinja2 import UndefinedError, pass_context
 
-from wardsite.render import Theme
+from wardsite.render import Theme, date_vi, datetime_vi
 
 
 def render(source: str, **values) -> str:
@@ -27,3 +30,14 @@ def test_a_pass_context_function_in_a_loop_still_sees_the_loops_variables():
 def test_calling_a_name_the_template_was_not_given_is_an_error():
     with pytest.raises(UndefinedError):
         render("{{ missing('x') }}")
+
+
+def test_vietnamese_dates_read_as_babel_formats_them_with_the_themes_patterns():
+    zone = timezone(timedelta(hours=7))
+    start = datetime(1999, 12, 25, tzinfo=zone)
+    for n in range(366 * 30):  # every weekday and month many times, leap days, every hour and minute
+        moment = start + timedelta(days=n, minutes=97 * n)
+        expected = format_date(moment, "EEEE, 'ngày' d MMMM 'năm' y", locale="vi")
+        assert date_vi(moment) == expected
+        assert datetime_vi(moment) == expected + format_datetime(moment, ", HH:mm", locale="vi", tzinfo=zone)
+        assert datetime_vi(moment, has_time=False) == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType
 
-from babel.dates import format_date, format_datetime
+from babel import Locale
 from babel.numbers import format_decimal
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from jinja2.runtime import Context
@@ -26,14 +27,24 @@ from .workers import imap_indexed
 THEME_STATIC = "theme/static"
 
 
+@functools.cache
+def _vietnamese_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """CLDR's Vietnamese weekdays, Monday first as datetime.weekday() counts, and months, January first."""
+    vi = Locale.parse("vi")
+    return tuple(vi.days["format"]["wide"][d] for d in range(7)), tuple(vi.months["format"]["wide"][m] for m in range(1, 13))
+
+
 def date_vi(moment: datetime) -> str:
-    """`Thứ Năm, ngày 13 tháng 5 năm 2021`."""
-    return format_date(moment, "EEEE, 'ngày' d MMMM 'năm' y", locale="vi")
+    """`Thứ Năm, ngày 13 tháng 5 năm 2021`: CLDR's pattern EEEE, 'ngày' d MMMM 'năm' y."""
+    # Put together here from CLDR's names: babel's format_date reads the
+    # pattern anew on every call, a tenth of the time of an article page.
+    weekdays, months = _vietnamese_names()
+    return f"{weekdays[moment.weekday()]}, ngày {moment.day} {months[moment.month - 1]} năm {moment.year}"
 
 
 def datetime_vi(moment: datetime, has_time: bool = True) -> str:
     """`Thứ Năm, ngày 13 tháng 5 năm 2021, 14:48`, as the article page shows it."""
-    return date_vi(moment) + (format_datetime(moment, ", HH:mm", locale="vi", tzinfo=moment.tzinfo) if has_time else "")
+    return date_vi(moment) + (f", {moment.hour:02d}:{moment.minute:02d}" if has_time else "")
 
 
 def date_short(moment: datetime) -> str:
