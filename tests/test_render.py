@@ -2,9 +2,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from jinja2 import UndefinedError, pass_context
 
-from wardsite.render import Theme, date_vi, datetime_vi
+from wardsite.render import Theme, date_vi, datetime_vi, number_vi
 
 
 def render(source: str, **values) -> str:
@@ -41,3 +42,8 @@ def test_vietnamese_dates_read_as_babel_formats_them_with_the_themes_patterns():
         assert date_vi(moment) == expected
         assert datetime_vi(moment) == expected + format_datetime(moment, ", HH:mm", locale="vi", tzinfo=zone)
         assert datetime_vi(moment, has_time=False) == expected
+
+
+def test_vietnamese_numbers_read_as_babel_formats_them():
+    for n in [0, 7, 999, 1000, 1204, 99999, 100000, 1234567, 10**12 + 5, -1, -1234, 2.5, -1234.75]:
+        assert number_vi(n) == format_decimal(n, locale="vi")

@@ -56,6 +56,10 @@ def date_short(moment: datetime) -> str:
 
 def number_vi(n: int) -> str:
     """`1.234.567`."""
+    if type(n) is int:
+        # CLDR's Vietnamese grouping, a dot every three digits, written out:
+        # babel's format_decimal takes 12 us, and every article page shows its views.
+        return f"{n:,}".replace(",", ".")
     return format_decimal(n, locale="vi")
 
 
