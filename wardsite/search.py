@@ -215,21 +215,26 @@ def _ids() -> array:
 
 def postings(found: list[Entry]) -> dict[str, dict[str, tuple[array, array]]]:
     """folded → exact form → (ids matching in a strong field, ids matching in the body only)."""
-    strong, body = defaultdict(lambda: defaultdict(_ids)), defaultdict(lambda: defaultdict(_ids))
-    folded_form: dict[str, str] = {}
+    # By exact form first, one lookup a word (an archive has millions of
+    # words and tens of thousands of forms), then grouped by folded form.
+    strong, body = defaultdict(_ids), defaultdict(_ids)
     for i, e in enumerate(found):
-        for field, postings_of in ((e.strong, strong), (e.body, body)):
-            for exact in field.split(" ") if field else ():
-                folded = folded_form.get(exact) or folded_form.setdefault(exact, fold(exact))
-                postings_of[folded][exact].append(i)
+        for exact in e.strong.split(" ") if e.strong else ():
+            strong[exact].append(i)
+        for exact in e.body.split(" ") if e.body else ():
+            body[exact].append(i)
+    forms_of = defaultdict(list)
+    for exact in strong.keys() | body.keys():
+        forms_of[fold(exact)].append(exact)
     index = {}
-    for folded in sorted(strong.keys() | body.keys()):
-        forms = strong[folded].keys() | body[folded].keys()
-        index[folded] = {}
-        for exact in sorted(forms):
-            in_strong = strong[folded][exact]
-            taken = set(in_strong)
-            index[folded][exact] = (in_strong, array("I", (i for i in body[folded][exact] if i not in taken)))
+    for folded in sorted(forms_of):
+        index[folded] = forms = {}
+        for exact in sorted(forms_of[folded]):
+            in_strong, in_body = strong.get(exact) or _ids(), body.get(exact) or _ids()
+            if in_strong and in_body:
+                taken = set(in_strong)
+                in_body = array("I", [i for i in in_body if i not in taken])
+            forms[exact] = (in_strong, in_body)
     return index
 
 
