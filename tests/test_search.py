@@ -84,6 +84,19 @@ def test_tokens_are_syllables_with_their_folded_and_exact_forms():
     assert [f for f, _ in search.tokens("Hội CCB, Đoàn TN (2021)")] == ["hoi", "ccb", "doan", "tn", "2021"]
 
 
+@given(st.text(alphabet=VIETNAMESE + "ĐÂƯİǰß \u00a0\u2003\t\n,.;:–-()\"'0123456789_", max_size=200))
+def test_an_entry_holds_each_exact_form_of_a_text_once(text):
+    forms = search._distinct_forms(text)
+    assert sorted(forms.split(" ") if forms else []) == sorted({exact for _, exact in search.tokens(text)})
+
+
+def test_the_forms_of_a_text_are_the_same_once_the_lookup_of_runs_was_emptied(monkeypatch):
+    monkeypatch.setattr(search._FormsOf, "LIMIT", 3)
+    text = "Đoàn TN, Hội CCB (2021) Thụy Thuỵ đoàn"
+    before = set(search._distinct_forms(text).split(" "))
+    assert before == {exact for _, exact in search.tokens(text)}
+    assert set(search._distinct_forms(text).split(" ")) == before and len(search._forms_of) <= 3
+
 @given(st.lists(st.integers(min_value=0, max_value=2_000_000), unique=True))
 def test_article_ids_survive_their_encoding(ids):
     ids = sorted(ids)

@@ -61,6 +61,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(nfc(text).casefold())
 
 
+def words_as_is(text: str) -> list[str]:
+    """The words of a text already in NFC and lower case (as words() makes it)."""
+    return _WORD.findall(text)
+
+
 @lru_cache(maxsize=65536)
 def slugify(text: str, max_length: int = 80) -> str:
     """An ASCII slug: `Đức Giang` → `duc-giang`, cut after the last whole word that fits.
