@@ -33,6 +33,11 @@ def apply(content, templates, op, n):
         target.write_text(target.read_text(encoding="utf-8") + f"\nThêm đoạn {n}.\n", encoding="utf-8")
     elif op == "title":
         target.write_text(article(title=f"Tiêu đề khác {n}", ward=WARDS[n % 3], date=DATES[n % 4]), encoding="utf-8")
+    elif op == "tasks":  # same article, other task texts and organisations
+        text = target.read_text(encoding="utf-8")
+        title, ward, date = (text.split(f"{key}: ")[1].split("\n")[0] for key in ("title", "ward", "date"))
+        assignee = ["MTTQ", "Đoàn Thanh niên", "Hội Phụ nữ"][n % 3]
+        target.write_text(article(title=title, ward=ward, date=date, extra=f"tasks:\n  - text: Việc số {n}\n    assignee: {assignee}\n  - Giám sát {n}\n"), encoding="utf-8")
     elif op == "delete" and len(files) > 1:
         target.unlink()
     elif op == "rename":
@@ -47,7 +52,7 @@ def apply(content, templates, op, n):
         (templates / "year.html").write_text('{% extends "base.html" %}{% block main %}<h1>Năm ' + str(n) + ' {{ year }}</h1>{% endblock %}', encoding="utf-8")
 
 
-OPS = st.lists(st.tuples(st.sampled_from(["add", "edit", "title", "delete", "rename", "ward", "date", "template"]), st.integers(0, 20)), min_size=1, max_size=4)
+OPS = st.lists(st.tuples(st.sampled_from(["add", "edit", "title", "tasks", "delete", "rename", "ward", "date", "template"]), st.integers(0, 20)), min_size=1, max_size=4)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -117,3 +122,17 @@ def test_a_future_article_appears_on_the_first_build_after_it_comes_due(tmp_path
     time.sleep(2.5)
     build(content, out, Config(), None, cache_dir=cache)
     assert page.is_file()
+
+
+def test_a_task_reworded_in_place_is_reworded_on_every_task_page_that_lists_it(tmp_path):
+    content = start(tmp_path)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    edited = content / "bai-1.md"
+    edited.write_text(article(title="Bài 1", ward=WARDS[1], date=DATES[1], extra=TASKS), encoding="utf-8")
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    edited.write_text(article(title="Bài 1", ward=WARDS[1], date=DATES[1], extra=TASKS.replace("Tuyên truyền", "Vận động")), encoding="utf-8")
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    cold = build(content, tmp_path / "cold", Config(), None, cache_dir=None)
+    assert cold.ok and tree(out) == tree(tmp_path / "cold")
+    shown = [path for path, data in tree(out).items() if path.startswith("nhiem-vu/to-chuc/") and "Vận động".encode() in data]
+    assert shown and not [path for path, data in tree(out).items() if "Tuyên truyền".encode() in data]
