@@ -112,21 +112,22 @@ def find_sources(content_dir: Path, rels: list[Path], seen: dict | None = None) 
                 continue
             mark = (info.st_size, info.st_mtime_ns)
             before = seen.get(rel)
-            known = before[1] if before and before[0] == mark else ""
-            if not known:
-                _read_ahead(full)
-            sources.append(Source(rel, mark, known))
+            sources.append(Source(rel, mark, before[1] if before and before[0] == mark else ""))
         except OSError as exc:
             problems.append(_unreadable(content_dir / rel, exc))
     return sources, problems
 
 
+# Files a worker asks the disk for ahead of the one it parses, in steps of half as many.
+READ_AHEAD = 64
+
+
 def _read_ahead(path: str) -> None:
-    """Have the system start reading a file the workers will read (Linux).
+    """Have the system start reading a file that will be read soon (Linux; elsewhere nothing).
 
     When the files are not in memory, reading them one after another waits
-    on the disk for each; asked for all at once, the disk fetches them
-    together (10,000 articles: 1.2 s read one by one, 0.3 s so).
+    on the disk for each; asked for many at once, the disk fetches them
+    together while the worker parses the ones it has.
     """
     if not hasattr(os, "posix_fadvise"):
         return
@@ -164,6 +165,9 @@ def parse_source(content_dir: Path, rel: Path, raw: bytes, digest: str, registry
 def _load_job(shared, i):
     """(digest, (article, problems)) for one file; (digest, None) when a cached article has its bytes; ("", problem) when it cannot be read."""
     content_dir, todo, known, key, registry, config = shared
+    if i % (READ_AHEAD // 2) == 0:
+        for source in todo[i : i + READ_AHEAD]:
+            _read_ahead(os.path.join(content_dir, source.rel))
     rel = todo[i].rel
     try:
         raw = (content_dir / rel).read_bytes()
