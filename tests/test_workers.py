@@ -10,7 +10,7 @@ import pytest
 from conftest import article, write_archive
 from wardsite.build import build
 from wardsite.config import Config
-from wardsite.workers import BUILD_GC_THRESHOLDS, Later, cores, few_collections, map_indexed, settle
+from wardsite.workers import BUILD_GC_THRESHOLDS, Later, Laters, cores, few_collections, map_indexed, settle
 
 
 def _square(shared, i):
@@ -80,3 +80,19 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path):
     before = gc.get_threshold()
     assert build(content, tmp_path / "site", Config(), None, cache_dir=None).ok
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_laters_work_side_by_side_in_processes_of_their_own_and_merge_their_results():
+    laters = Laters(lambda: {"a": os.getpid()}, lambda: {"b": os.getpid()}, lambda: {"b": "last wins"})
+    merged = laters.merged()
+    assert set(merged) == {"a", "b"} and merged["b"] == "last wins"
+    assert merged["a"] != os.getpid()
+    laters.close()
+    assert multiprocessing.active_children() == []
+
+
+def test_closing_laters_stops_every_one_still_working():
+    laters = Laters(lambda: time.sleep(60), lambda: time.sleep(60))
+    started = time.perf_counter()
+    laters.close()
+    assert time.perf_counter() - started < 10 and multiprocessing.active_children() == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import os
 import stat
 import time
@@ -29,7 +30,7 @@ from .render import Theme, render_stream
 from .search import entries as search_entries
 from .search import search_files
 from .tasks import assign_tasks, organisation_names, task_pages, unknown_assignees
-from .workers import Later, few_collections, map_indexed, settle
+from .workers import Laters, few_collections, map_indexed, settle
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Outcome:
     release: datetime | None = None  # when the next future-dated article is due
     rendering: tuple = ()  # with a spool: the pages still to render
     render: Callable | None = None  # with a spool: render(sink) renders them (see render.render_stream), once
-    later: Later | None = None  # with a spool: the whole-archive files being written there meanwhile, when they changed
+    later: Laters | None = None  # with a spool: the whole-archive files being written there meanwhile, when they changed
     whole_key: str = ""  # the fingerprint of the whole-archive files
 
     @property
@@ -259,9 +260,11 @@ def make_site(
     whole_key = fingerprint((shared, archive.articles))
     kept_whole = unchanged_pages({name: whole_key for name in (last or {}).get("whole", ())}, last, output)
     reuse_whole = bool(kept_whole) and len(kept_whole) == len(last["whole"])
-    make_whole = functools.partial(whole_archive_files, archive, config, taskbook, store)
+    parts = whole_archive_files(archive, config, taskbook, store)
     stream = spool is not None
-    later = Later(lambda: write_files(make_whole(), spool)) if stream and not reuse_whole and not only_errors(problems) else None
+    later = None
+    if stream and not reuse_whole and not only_errors(problems):
+        later = Laters(*(functools.partial(_written, part, spool) for part in parts))
     try:
         pages = plan(archive, config, assets) + task_pages(archive, taskbook, config)
         settle()
@@ -280,7 +283,7 @@ def make_site(
         elif later is not None:
             kept_whole = frozenset()
         else:
-            whole = dict(make_whole())
+            whole = dict(itertools.chain.from_iterable(part() for part in parts))
             files.update(whole)
             kept_whole = frozenset(whole)
         files.update(for_hosts(config, [page.dest for page in pages]))
@@ -296,20 +299,33 @@ def make_site(
     )
 
 
-def whole_archive_files(archive: Archive, config: Config, taskbook, store: Store | None):
-    """The files made from the whole archive (search index, open data, feeds) as (output path, bytes).
+def whole_archive_files(archive: Archive, config: Config, taskbook, store: Store | None) -> tuple[Callable, ...]:
+    """The files made from the whole archive, in parts that can be made side by side: the search index; the open data and feeds.
 
-    Made one after another as they are taken: at 100,000 articles the open
-    data alone is hundreds of MB.
+    Each part, called, gives (output path, bytes) one file after another as
+    they are taken: at 100,000 articles the open data alone is hundreds of MB.
     """
+    return (
+        functools.partial(_search_index, archive, config, taskbook, store),
+        functools.partial(_data_and_feeds, archive, config, taskbook),
+    )
+
+
+def _search_index(archive: Archive, config: Config, taskbook, store: Store | None):
     filed = organisation_names(taskbook)
     indexed = search_entries(archive.articles, (store.load("search") if store else None) or {}, filed)
     if store:
         store.save("search", indexed)
     yield from search_files(archive, config, indexed, filed).items()
-    del indexed
+
+
+def _data_and_feeds(archive: Archive, config: Config, taskbook):
     yield from open_data(archive, config, taskbook)
     yield from feeds(archive, config).items()
+
+
+def _written(part: Callable, folder: Path) -> dict[str, str]:
+    return write_files(part(), folder)
 
 
 def _fingerprint_job(shared, i: int) -> str:
@@ -400,10 +416,10 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
                     clear_leftovers(output)
                     manifest = publish(
                         outcome.files, output, outcome.reused, last["manifest"] if last else None, keep=config.keep,
-                        streamed=(outcome.rendering, outcome.render), later=outcome.later and outcome.later.result,
+                        streamed=(outcome.rendering, outcome.render), later=outcome.later and outcome.later.merged,
                     )
                     if outcome.later is not None:
-                        whole = frozenset(outcome.later.result())
+                        whole = frozenset(outcome.later.merged())
                         outcome = replace(outcome, whole=whole, fingerprints={**outcome.fingerprints, **dict.fromkeys(whole, outcome.whole_key)})
                     if store:
                         store.save("pages", {

@@ -181,3 +181,27 @@ def _later(fn, send) -> None:
         result = (False, exc)
     send.send(result)
     send.close()
+
+
+class Laters:
+    """Several functions, each worked out by a Later of its own, side by side; their dict results merged."""
+
+    def __init__(self, *fns):
+        self._all: list[Later] = []
+        try:
+            for fn in fns:
+                self._all.append(Later(fn))
+        except BaseException:
+            self.close()
+            raise
+
+    def merged(self) -> dict:
+        """Wait for every result; one dict of them all (a later one's keys win)."""
+        out = {}
+        for later in self._all:
+            out.update(later.result())
+        return out
+
+    def close(self) -> None:
+        for later in self._all:
+            later.close()
