@@ -1,11 +1,13 @@
 """An incremental build gives exactly what a cold build gives, whatever changed in between."""
 
 import shutil
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wardsite.build import build
+from wardsite.cache import SHARDS, shard_of
 from wardsite.config import Config
 
 from conftest import article, write_archive
@@ -136,3 +138,23 @@ def test_a_task_reworded_in_place_is_reworded_on_every_task_page_that_lists_it(t
     assert cold.ok and tree(out) == tree(tmp_path / "cold")
     shown = [path for path, data in tree(out).items() if path.startswith("nhiem-vu/to-chuc/") and "Vận động".encode() in data]
     assert shown and not [path for path, data in tree(out).items() if "Tuyên truyền".encode() in data]
+
+
+def test_an_edit_rewrites_the_one_part_of_the_article_cache_that_holds_it(tmp_path):
+    content = start(tmp_path)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+
+    def stamps():
+        return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in cache.glob("articles-*.pickle")}
+
+    before = stamps()
+    assert len(before) == SHARDS
+    edited = content / "bai-1.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn mới.\n", encoding="utf-8")
+    again = build(content, out, Config(), None, cache_dir=cache)
+    assert again.ok and again.articles == 5
+    after = stamps()
+    assert [name for name in before if after[name] != before[name]] == [f"articles-{shard_of(Path('bai-1.md'))}.pickle"]
+    cold = build(content, tmp_path / "cold", Config(), None, cache_dir=None)
+    assert tree(out) == tree(tmp_path / "cold") and cold.ok

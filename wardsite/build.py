@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .archive import Archive, assemble
 from .assets import check_refs
-from .cache import CACHE_DIR, Store, fingerprint, toolchain_key
+from .cache import CACHE_DIR, SHARDS, Store, fingerprint, shard_of, toolchain_key
 from .config import Config
 from .content import MAX_ARTICLE_BYTES, BodyRenderer, decode, parse_article
 from .errors import ContentError, only_errors
@@ -186,10 +186,13 @@ def load_all(content_dir: Path, rels: list[Path], registry: Registry, config: Co
     Files whose bytes were loaded before (same toolchain) come from the cache;
     the rest are read, hashed and parsed over all cores.
     """
-    cached = (store.load("articles") if store else None) or {}
+    stored = store.load_shards("articles") if store else []
     key = str(content_dir)
-    seen = cached.get("seen", {}).get(key, {})
-    known = cached.get("loaded", {})
+    seen, known = {}, {}
+    for part in stored:
+        if part.get("folder") == key:
+            seen.update(part["seen"])
+        known.update(part.get("loaded", {}))
     settle()
     sources, problems = find_sources(content_dir, rels, seen)
     todo = [s for s in sources if (key, s.rel, s.digest) not in known]
@@ -202,8 +205,13 @@ def load_all(content_dir: Path, rels: list[Path], registry: Registry, config: Co
             continue
         results[(key, source.rel, digest)] = known[(key, source.rel, digest)] if result is None else result
         now_seen[source.rel] = (source.mark, digest)
-    if store and (todo or now_seen != seen):
-        store.save("articles", {"loaded": results, "seen": {key: now_seen}})
+    if store:
+        parts = [{"folder": key, "loaded": {}, "seen": {}} for _ in range(SHARDS)]
+        for (folder, rel, digest), result in results.items():
+            parts[shard_of(rel)]["loaded"][(folder, rel, digest)] = result
+        for rel, mark in now_seen.items():
+            parts[shard_of(rel)]["seen"][rel] = mark
+        store.save_shards("articles", parts, stored, meanwhile=True)  # the build goes on while they are written
     articles = []
     for article, found in results.values():
         problems += found
@@ -313,9 +321,14 @@ def whole_archive_files(archive: Archive, config: Config, taskbook, store: Store
 
 def _search_index(archive: Archive, config: Config, taskbook, store: Store | None):
     filed = organisation_names(taskbook)
-    indexed = search_entries(archive.articles, (store.load("search") if store else None) or {}, filed)
+    stored = store.load_shards("search") if store else []
+    indexed = search_entries(archive.articles, {k: v for part in stored for k, v in part.items()}, filed)
     if store:
-        store.save("search", indexed)
+        parts = [{} for _ in range(SHARDS)]
+        for entry_key, found in indexed.items():
+            parts[shard_of(entry_key[1])][entry_key] = found
+        store.save_shards("search", parts, stored)
+        del parts, stored
     yield from search_files(archive, config, indexed, filed).items()
 
 
@@ -403,37 +416,41 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
     due = last and last.get("release") and datetime.now(config.tz) >= last["release"]
     if last and last.get("marks") == marks and not due and len(_as_left(last["manifest"], last, output)) == len(last["manifest"]):
         return Outcome(last["problems"], last["articles"], last["pages"], {}, time.perf_counter() - started, frozenset(last["manifest"]))
-    with spool(output) as folder:
-        outcome = make_site(content_dir, config, templates_dir, store, output, last, spool=folder)
-        try:
-            if outcome.ok:
-                # Only publishing holds the lock: the workers that parse and render are
-                # forked processes, and a forked copy of the lock outlives a killed build.
-                with locked(output):
-                    if _identity(output) != found:
-                        # What this build reused was read from a site that is no longer there.
-                        raise Busy(f"another build published into {output} while this one was working; run again")
-                    clear_leftovers(output)
-                    manifest = publish(
-                        outcome.files, output, outcome.reused, last["manifest"] if last else None, keep=config.keep,
-                        streamed=(outcome.rendering, outcome.render), later=outcome.later and outcome.later.merged,
-                    )
-                    if outcome.later is not None:
-                        whole = frozenset(outcome.later.merged())
-                        outcome = replace(outcome, whole=whole, fingerprints={**outcome.fingerprints, **dict.fromkeys(whole, outcome.whole_key)})
-                    if store:
-                        store.save("pages", {
-                            "output": str(output.resolve()),
-                            "fingerprints": outcome.fingerprints,
-                            "manifest": manifest,
-                            "whole": sorted(outcome.whole),
-                            "marks": marks,
-                            "release": outcome.release,
-                            "problems": outcome.problems,
-                            "articles": outcome.articles,
-                            "pages": outcome.pages,
-                        })
-        finally:
-            if outcome.later is not None:
-                outcome.later.close()
+    try:
+        with spool(output) as folder:
+            outcome = make_site(content_dir, config, templates_dir, store, output, last, spool=folder)
+            try:
+                if outcome.ok:
+                    # Only publishing holds the lock: the workers that parse and render are
+                    # forked processes, and a forked copy of the lock outlives a killed build.
+                    with locked(output):
+                        if _identity(output) != found:
+                            # What this build reused was read from a site that is no longer there.
+                            raise Busy(f"another build published into {output} while this one was working; run again")
+                        clear_leftovers(output)
+                        manifest = publish(
+                            outcome.files, output, outcome.reused, last["manifest"] if last else None, keep=config.keep,
+                            streamed=(outcome.rendering, outcome.render), later=outcome.later and outcome.later.merged,
+                        )
+                        if outcome.later is not None:
+                            whole = frozenset(outcome.later.merged())
+                            outcome = replace(outcome, whole=whole, fingerprints={**outcome.fingerprints, **dict.fromkeys(whole, outcome.whole_key)})
+                        if store:
+                            store.save("pages", {
+                                "output": str(output.resolve()),
+                                "fingerprints": outcome.fingerprints,
+                                "manifest": manifest,
+                                "whole": sorted(outcome.whole),
+                                "marks": marks,
+                                "release": outcome.release,
+                                "problems": outcome.problems,
+                                "articles": outcome.articles,
+                                "pages": outcome.pages,
+                            })
+            finally:
+                if outcome.later is not None:
+                    outcome.later.close()
+    finally:
+        if store:
+            store.finish()  # the article cache, saved meanwhile
     return replace(outcome, seconds=time.perf_counter() - started, later=None)

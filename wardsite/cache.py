@@ -13,10 +13,19 @@ import io
 import os
 import pickle
 import tempfile
+import zlib
 from pathlib import Path
+
+from .workers import Later
 
 CACHE_DIR = Path(".wardsite-cache")
 FORMAT = 1
+SHARDS = 32  # parts of a per-article cache: an edit rewrites one, not the whole archive's
+
+
+def shard_of(path) -> int:
+    """The part of a per-article cache an article's entries go in, by its path."""
+    return zlib.crc32(str(path).encode("utf-8", "surrogateescape")) % SHARDS
 
 
 def _files_digest(h, folder: Path | None) -> None:
@@ -71,6 +80,7 @@ class Store:
     def __init__(self, key: str, folder: Path = CACHE_DIR):
         self.key = key
         self.folder = folder
+        self._saving: list = []  # Laters saving meanwhile
 
     def load(self, name: str):
         try:
@@ -79,6 +89,33 @@ class Store:
         except Exception:  # a missing, old or damaged cache is simply a cold build
             return None
         return value if stored_key == self.key else None
+
+    def load_shards(self, name: str) -> list[dict]:
+        """The SHARDS parts saved by save_shards; {} for each part missing."""
+        return [self.load(f"{name}-{n}") or {} for n in range(SHARDS)]
+
+    def save_shards(self, name: str, parts: list[dict], before: list[dict], meanwhile: bool = False) -> None:
+        """Save the parts that differ from those loaded before (an unchanged entry is the very object loaded, so compares at once).
+
+        meanwhile: saved by a process of its own while the caller goes on;
+        finish() waits for it.
+        """
+        changed = [(n, part) for n, part in enumerate(parts) if part != (before[n] if n < len(before) else None)]
+        if not changed:
+            return
+        if meanwhile:
+            self._saving.append(Later(lambda: [self.save(f"{name}-{n}", part) for n, part in changed]))
+        else:
+            for n, part in changed:
+                self.save(f"{name}-{n}", part)
+
+    def finish(self) -> None:
+        """Wait for the saves still going on (a save that failed costs speed next time, nothing else)."""
+        while self._saving:
+            try:
+                self._saving.pop().result()
+            except Exception:
+                pass
 
     def save(self, name: str, value) -> None:
         try:
