@@ -242,8 +242,8 @@ def make_site(
     Given a spool folder (see publish.spool), the build streams: the pages
     are not in files but rendered by Outcome.render (once, by publish, into
     the new site), so they need not all be held at once; and the
-    whole-archive files are made meanwhile by a process of their own, which
-    writes them into the spool (Outcome.later), not in files or whole.
+    whole-archive files are made meanwhile by processes of their own, which
+    write them into the spool (Outcome.later), not in files or whole.
     """
     started = time.perf_counter()
     registry, problems = load_registry(content_dir)
