@@ -18,14 +18,16 @@ ALIAS = "YAML anchors and aliases (& and *) are not allowed here; write each val
 def read_as_pyyaml_does(text: str, path: Path, first_line: int = 1):
     """parse_yaml as it was before the walk: refuse aliases, PyYAML's construct_document, then the lines.
 
-    (With the plain error for a value its `!!` tag cannot read, added since.)
+    (The alias check and the line recording are the module's own, kept for
+    the documents the walk leaves to PyYAML; the plain error for a value its
+    `!!` tag cannot read was added since.)
     """
     loader = yamltext._PlainLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return YamlDoc(None), []
-        if has_alias(node, set()):
+        if yamltext._has_alias(node, set()):
             return None, [ContentError(path, first_line, ALIAS)]
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
@@ -40,32 +42,8 @@ def read_as_pyyaml_does(text: str, path: Path, first_line: int = 1):
     finally:
         loader.dispose()
     lines: dict = {}
-    record_lines(node, (), first_line, lines)
+    yamltext._record_lines(node, (), first_line, lines)
     return YamlDoc(data, lines), []
-
-
-def has_alias(node, seen):
-    if id(node) in seen:
-        return True
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        return any(has_alias(k, seen) or has_alias(v, seen) for k, v in node.value)
-    if isinstance(node, yaml.SequenceNode):
-        return any(has_alias(item, seen) for item in node.value)
-    return False
-
-
-def record_lines(node, place, first_line, lines):
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                here = place + (key_node.value,)
-                lines.setdefault(here, first_line + key_node.start_mark.line)
-                record_lines(value_node, here, first_line, lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines[place + (index,)] = first_line + item.start_mark.line
-            record_lines(item, place + (index,), first_line, lines)
 
 
 def outcome(read, text: str, first_line: int = 2) -> str:
