@@ -18,9 +18,8 @@ ALIAS = "YAML anchors and aliases (& and *) are not allowed here; write each val
 def read_as_pyyaml_does(text: str, path: Path, first_line: int = 1):
     """parse_yaml as it was before the walk: refuse aliases, PyYAML's construct_document, then the lines.
 
-    (The alias check and the line recording are the module's own, kept for
-    the documents the walk leaves to PyYAML; the plain error for a value its
-    `!!` tag cannot read was added since.)
+    (The alias check, the line recording and the wording of errors are the
+    module's own, kept for the documents the walk leaves to PyYAML.)
     """
     loader = yamltext._PlainLoader(text)
     try:
@@ -30,15 +29,8 @@ def read_as_pyyaml_does(text: str, path: Path, first_line: int = 1):
         if yamltext._has_alias(node, set()):
             return None, [ContentError(path, first_line, ALIAS)]
         data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + mark.line if mark else first_line
-        what = exc.problem or "cannot be read"
-        return None, [ContentError(path, line, f"the YAML is not valid here ({what}); check the colons, quotes and indentation")]
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
-        return None, [ContentError(path, first_line, f"the YAML cannot be read ({exc}); check the quotes and indentation")]
-    except (KeyError, IndexError):
-        return None, [ContentError(path, first_line, "a value marked with a `!!` tag cannot be read; remove the tag or write the value plainly")]
+    except yamltext.READ_ERRORS as exc:
+        return None, [yamltext.read_error(exc, path, first_line)]
     finally:
         loader.dispose()
     lines: dict = {}

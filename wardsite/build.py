@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import itertools
@@ -416,41 +417,37 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
     due = last and last.get("release") and datetime.now(config.tz) >= last["release"]
     if last and last.get("marks") == marks and not due and len(_as_left(last["manifest"], last, output)) == len(last["manifest"]):
         return Outcome(last["problems"], last["articles"], last["pages"], {}, time.perf_counter() - started, frozenset(last["manifest"]))
-    try:
-        with spool(output) as folder:
-            outcome = make_site(content_dir, config, templates_dir, store, output, last, spool=folder)
-            try:
-                if outcome.ok:
-                    # Only publishing holds the lock: the workers that parse and render are
-                    # forked processes, and a forked copy of the lock outlives a killed build.
-                    with locked(output):
-                        if _identity(output) != found:
-                            # What this build reused was read from a site that is no longer there.
-                            raise Busy(f"another build published into {output} while this one was working; run again")
-                        clear_leftovers(output)
-                        manifest = publish(
-                            outcome.files, output, outcome.reused, last["manifest"] if last else None, keep=config.keep,
-                            streamed=(outcome.rendering, outcome.render), later=outcome.later and outcome.later.merged,
-                        )
-                        if outcome.later is not None:
-                            whole = frozenset(outcome.later.merged())
-                            outcome = replace(outcome, whole=whole, fingerprints={**outcome.fingerprints, **dict.fromkeys(whole, outcome.whole_key)})
-                        if store:
-                            store.save("pages", {
-                                "output": str(output.resolve()),
-                                "fingerprints": outcome.fingerprints,
-                                "manifest": manifest,
-                                "whole": sorted(outcome.whole),
-                                "marks": marks,
-                                "release": outcome.release,
-                                "problems": outcome.problems,
-                                "articles": outcome.articles,
-                                "pages": outcome.pages,
-                            })
-            finally:
-                if outcome.later is not None:
-                    outcome.later.close()
-    finally:
+    with contextlib.ExitStack() as after:  # undone last to first: whole-archive work, spool, cache saving
         if store:
-            store.finish()  # the article cache, saved meanwhile
+            after.callback(store.finish)  # the article cache, saved meanwhile
+        outcome = make_site(content_dir, config, templates_dir, store, output, last, spool=after.enter_context(spool(output)))
+        if outcome.later is not None:
+            after.callback(outcome.later.close)
+        if outcome.ok:
+            # Only publishing holds the lock: the workers that parse and render are
+            # forked processes, and a forked copy of the lock outlives a killed build.
+            with locked(output):
+                if _identity(output) != found:
+                    # What this build reused was read from a site that is no longer there.
+                    raise Busy(f"another build published into {output} while this one was working; run again")
+                clear_leftovers(output)
+                manifest = publish(
+                    outcome.files, output, outcome.reused, last["manifest"] if last else None, keep=config.keep,
+                    streamed=(outcome.rendering, outcome.render), later=outcome.later and outcome.later.merged,
+                )
+                if outcome.later is not None:
+                    whole = frozenset(outcome.later.merged())
+                    outcome = replace(outcome, whole=whole, fingerprints={**outcome.fingerprints, **dict.fromkeys(whole, outcome.whole_key)})
+                if store:
+                    store.save("pages", {
+                        "output": str(output.resolve()),
+                        "fingerprints": outcome.fingerprints,
+                        "manifest": manifest,
+                        "whole": sorted(outcome.whole),
+                        "marks": marks,
+                        "release": outcome.release,
+                        "problems": outcome.problems,
+                        "articles": outcome.articles,
+                        "pages": outcome.pages,
+                    })
     return replace(outcome, seconds=time.perf_counter() - started, later=None)

@@ -93,20 +93,30 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> tuple[YamlDoc | No
         if _has_alias(node, set()):
             return None, [_alias_error(path, first_line)]
         data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + mark.line if mark else first_line
-        what = exc.problem or "cannot be read"
-        return None, [ContentError(path, line, f"the YAML is not valid here ({what}); check the colons, quotes and indentation")]
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
-        return None, [ContentError(path, first_line, f"the YAML cannot be read ({exc}); check the quotes and indentation")]
-    except (KeyError, IndexError):  # what PyYAML raises for `!!bool maybe` or `!!int ''`
-        return None, [ContentError(path, first_line, "a value marked with a `!!` tag cannot be read; remove the tag or write the value plainly")]
+    except READ_ERRORS as exc:
+        return None, [read_error(exc, path, first_line)]
     finally:
         loader.dispose()
     lines: dict = {}
     _record_lines(node, (), first_line, lines)
     return YamlDoc(data, lines), []
+
+
+# What reading YAML can raise: PyYAML's own errors, and what it raises for
+# `!!bool maybe` (KeyError) or `!!int ''` (IndexError) or nesting too deep.
+READ_ERRORS = (yaml.YAMLError, ValueError, TypeError, RecursionError, KeyError, IndexError)
+
+
+def read_error(exc: BaseException, path: Path, first_line: int) -> ContentError:
+    """One of READ_ERRORS said plainly, on its line where the parser knows it."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark else first_line
+        what = exc.problem or "cannot be read"
+        return ContentError(path, line, f"the YAML is not valid here ({what}); check the colons, quotes and indentation")
+    if isinstance(exc, (KeyError, IndexError)):
+        return ContentError(path, first_line, "a value marked with a `!!` tag cannot be read; remove the tag or write the value plainly")
+    return ContentError(path, first_line, f"the YAML cannot be read ({exc}); check the quotes and indentation")
 
 
 def _alias_error(path: Path, first_line: int) -> ContentError:
