@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .archive import Archive, assemble
 from .assets import check_refs
-from .cache import CACHE_DIR, SHARDS, Store, fingerprint, shard_of, toolchain_key
+from .cache import CACHE_DIR, SHARDS, Store, fingerprint, names_of, shard_of, toolchain_key
 from .config import Config
 from .content import MAX_ARTICLE_BYTES, BodyRenderer, decode, parse_article
 from .errors import ContentError, only_errors
@@ -113,7 +113,7 @@ def find_sources(content_dir: Path, rels: list[Path], seen: dict | None = None) 
                 problems.append(ContentError(content_dir / rel, None, f"the file is larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB; split it or move attachments out of the text"))
                 continue
             mark = (info.st_size, info.st_mtime_ns)
-            before = seen.get(rel)
+            before = seen.get(str(rel))
             sources.append(Source(rel, mark, before[1] if before and before[0] == mark else ""))
         except OSError as exc:
             problems.append(_unreadable(content_dir / rel, exc))
@@ -176,7 +176,7 @@ def _load_job(shared, i):
     except OSError as exc:
         return "", _unreadable(content_dir / rel, exc)
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-    if (key, rel, digest) in known:
+    if (key, str(rel), digest) in known:
         return digest, None
     return digest, parse_source(content_dir, rel, raw, digest, registry, config)
 
@@ -196,7 +196,7 @@ def load_all(content_dir: Path, rels: list[Path], registry: Registry, config: Co
         known.update(part.get("loaded", {}))
     settle()
     sources, problems = find_sources(content_dir, rels, seen)
-    todo = [s for s in sources if (key, s.rel, s.digest) not in known]
+    todo = [s for s in sources if (key, str(s.rel), s.digest) not in known]
     fresh = dict(zip((s.rel for s in todo), map_indexed(_load_job, (content_dir, todo, known, key, registry, config), len(todo), "reading articles")))
     results, now_seen = {}, {}
     for source in sources:
@@ -204,8 +204,9 @@ def load_all(content_dir: Path, rels: list[Path], registry: Registry, config: Co
         if not digest:
             problems.append(result)
             continue
-        results[(key, source.rel, digest)] = known[(key, source.rel, digest)] if result is None else result
-        now_seen[source.rel] = (source.mark, digest)
+        name = str(source.rel)  # a string, not a Path: the cache holds one a file, and a Path is slow to unpickle
+        results[(key, name, digest)] = known[(key, name, digest)] if result is None else result
+        now_seen[name] = (source.mark, digest)
     if store:
         parts = [{"folder": key, "loaded": {}, "seen": {}} for _ in range(SHARDS)]
         for (folder, rel, digest), result in results.items():
@@ -265,8 +266,9 @@ def make_site(
     # change with any article; when none changed, they are reused. With
     # a spool they are started now, to be made while the pages are planned
     # and rendered.
-    shared = fingerprint((archive.wards, archive.categories, archive.years, taskbook.organisations, taskbook.years))
-    whole_key = fingerprint((shared, archive.articles))
+    names = names_of(itertools.chain(archive.articles, taskbook.entries))
+    shared = fingerprint((archive.wards, archive.categories, archive.years, taskbook.organisations, taskbook.years), names)
+    whole_key = fingerprint((shared, archive.articles), names)
     kept_whole = unchanged_pages({name: whole_key for name in (last or {}).get("whole", ())}, last, output)
     reuse_whole = bool(kept_whole) and len(kept_whole) == len(last["whole"])
     parts = whole_archive_files(archive, config, taskbook, store)
@@ -280,7 +282,7 @@ def make_site(
         problems += collisions(pages, content_dir)
         if only_errors(problems):
             return Outcome(tuple(problems), len(articles), 0, {}, time.perf_counter() - started, later=later)
-        fingerprints = dict(zip((page.dest for page in pages), map_indexed(_fingerprint_job, (pages, shared), len(pages))))
+        fingerprints = dict(zip((page.dest for page in pages), map_indexed(_fingerprint_job, (pages, shared, names), len(pages))))
         reused = unchanged_pages(fingerprints, last, output)
         files, rendering, start = render_stream(pages, archive, config, Theme(templates_dir), taskbook, skip=reused)
         settle()
@@ -343,9 +345,9 @@ def _written(part: Callable, folder: Path) -> dict[str, str]:
 
 
 def _fingerprint_job(shared, i: int) -> str:
-    pages, facts = shared
+    pages, facts, names = shared
     page = pages[i]
-    return fingerprint((page.template, page.title, page.crumbs, page.context, facts))
+    return fingerprint((page.template, page.title, page.crumbs, page.context, facts), names)
 
 
 def unchanged_pages(fingerprints: dict[str, str], last: dict | None, output: Path | None) -> frozenset[str]:

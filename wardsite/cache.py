@@ -54,23 +54,53 @@ class _Fingerprinter(pickle.Pickler):
     # by its article, its place there and the organisation it was filed
     # under: its text is the article's; pickling it field by field made the
     # task pages nine tenths of all fingerprinting.
-    def persistent_id(self, obj):
-        kind = type(obj).__name__
-        if kind == "Article" and getattr(obj, "digest", ""):
-            return _article_id(obj)
-        if kind == "Filed" and getattr(obj.article, "digest", ""):
-            return f"{_article_id(obj.article)}#{obj.number}:{obj.organisation}"
-        return None
+    #
+    # reducer_override is not asked about strings, numbers, tuples, lists or
+    # dicts, the most of what a page holds (persistent_id is asked about
+    # every object); and the names of a build's articles and tasks are
+    # worked out once, in names_of, not on every page that lists them.
+    def __init__(self, file, names: dict):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._names = names
+
+    def reducer_override(self, obj):
+        known = self._names.get(id(obj))
+        if known is not None and known[0] is obj:
+            return _named, (known[1],)
+        name = _name(obj)
+        return NotImplemented if name is None else (_named, (name,))
 
 
-def _article_id(article) -> str:
-    return f"{article.digest}:{article.path.as_posix()}:{article.category.name}"
+def _named(name: str) -> str:
+    return name  # what a fingerprint holds for an article or a filed task: its name
 
 
-def fingerprint(value) -> str:
-    """A digest of a page's inputs; an article counts by the digest of its file."""
+def _name(obj) -> str | None:
+    kind = type(obj).__name__
+    if kind == "Article" and getattr(obj, "digest", ""):
+        return f"{obj.digest}:{obj.path.as_posix()}:{obj.category.name}"
+    if kind == "Filed" and getattr(obj.article, "digest", ""):
+        return f"{_name(obj.article)}#{obj.number}:{obj.organisation}"
+    return None
+
+
+def names_of(objects) -> dict:
+    """The fingerprint names of articles and filed tasks, worked out once for many fingerprints of pages that list them.
+
+    Keyed by id, each with its object: a name is used only for that very object.
+    """
+    table = {}
+    for obj in objects:
+        name = _name(obj)
+        if name is not None:
+            table[id(obj)] = (obj, name)
+    return table
+
+
+def fingerprint(value, names: dict | None = None) -> str:
+    """A digest of a page's inputs; an article counts by the digest of its file (names: see names_of)."""
     buffer = io.BytesIO()
-    _Fingerprinter(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    _Fingerprinter(buffer, names or {}).dump(value)
     return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()
 
 

@@ -7,11 +7,37 @@ an instance without a __dict__ is a fraction of the size.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 
 
+def quick_pickling(cls):
+    """A frozen dataclass with slots, pickled as the tuple of its fields.
+
+    The article cache holds every article of the archive, and the workers
+    send back every article they parse; the state functions dataclasses
+    gives such classes look the fields up again for each object, and took
+    two thirds of the time it takes to load the cache.
+    """
+    names = tuple(f.name for f in fields(cls))
+    setters = tuple(cls.__dict__[name].__set__ for name in names)  # the slots themselves: the class is frozen
+
+    state_of = attrgetter(*names)
+
+    def __getstate__(self):
+        return state_of(self)
+
+    def __setstate__(self, state):
+        for put, value in zip(setters, state):
+            put(self, value)
+
+    cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__
+    return cls
+
+
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Task:
     text: str
@@ -19,6 +45,7 @@ class Task:
     line: int | None = field(default=None, compare=False)  # where it is written, for messages
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Ref:
     """A relative link in an article's body and the line it is written on."""
@@ -27,12 +54,14 @@ class Ref:
     line: int
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Category:
     name: str
     slug: str
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Article:
     path: Path  # the file, relative to the content folder

@@ -1,0 +1,54 @@
+"""Page fingerprints: what makes a page be rendered again, and what does not."""
+
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from wardsite.cache import fingerprint, names_of
+from wardsite.model import Article, Category, Task, pack_html
+from wardsite.tasks import Filed
+
+VN = timezone(timedelta(hours=7))
+
+
+def an_article(n: int, digest: str = "abc") -> Article:
+    return Article(
+        path=Path(f"bo-de/bai-{n}.md"), slug=f"bai-{n}", title=f"Bài {n}", date=datetime(2021, 5, n + 1, tzinfo=VN), has_time=False,
+        ward="bo-de", ward_name="Bồ Đề", category=Category("Công tác đảng", "cong-tac-dang"), tasks=(Task("Tuyên truyền", "MTTQ"),),
+        packed_body=pack_html(f"<p>Nội dung {n}.</p>"), summary=f"Nội dung {n}.", digest=f"{digest}{n}",
+    )
+
+
+def a_page(articles, filed) -> tuple:
+    return ("ward.html", "Bồ Đề", (("Trang chủ", "index.html"),), {"articles": tuple(articles), "entries": tuple(filed), "count": len(articles)})
+
+
+def test_the_names_worked_out_once_give_the_fingerprints_worked_out_on_the_spot():
+    articles = [an_article(n) for n in range(5)]
+    filed = [Filed(a, 1, a.tasks[0], "mttq") for a in articles]
+    page = a_page(articles, filed)
+    assert fingerprint(page, names_of(articles + filed)) == fingerprint(page)
+
+
+def test_an_article_counts_by_its_file_not_by_its_body():
+    article = an_article(1)
+    same_file_other_body = replace(article, packed_body=pack_html("<p>Khác.</p>"))
+    other_file = replace(article, digest="def1")
+    assert fingerprint(a_page([article], [])) == fingerprint(a_page([same_file_other_body], []))
+    assert fingerprint(a_page([article], [])) != fingerprint(a_page([other_file], []))
+
+
+def test_a_filed_task_counts_by_its_article_place_and_organisation():
+    article = an_article(1)
+    base = fingerprint(a_page([], [Filed(article, 1, article.tasks[0], "mttq")]))
+    assert base != fingerprint(a_page([], [Filed(article, 2, article.tasks[0], "mttq")]))
+    assert base != fingerprint(a_page([], [Filed(article, 1, article.tasks[0], "doan-thanh-nien")]))
+    assert base != fingerprint(a_page([], [Filed(replace(article, digest="zzz"), 1, article.tasks[0], "mttq")]))
+
+
+def test_a_name_is_used_only_for_the_very_object_it_was_worked_out_for():
+    first, second = an_article(1), an_article(2)
+    # A table whose entry for second's id holds another object: second must not take first's name.
+    misleading = {id(second): (first, names_of([first])[id(first)][1])}
+    assert fingerprint(a_page([second], []), misleading) == fingerprint(a_page([second], []))
+    assert fingerprint(a_page([second], []), misleading) != fingerprint(a_page([first], []))
