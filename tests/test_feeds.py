@@ -1,9 +1,12 @@
 from xml.etree import ElementTree as ET
 
 import feedparser
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wardsite.build import build
 from wardsite.config import Config
+from wardsite.feeds import sitemap
 
 from conftest import article, walk_site, write_archive
 
@@ -72,3 +75,20 @@ def test_pretty_links_drop_index_html_and_file_links_keep_it(archive_dir, tmp_pa
     assert "https://tin.example.org/luu-tru/phuong/duc-giang/" in [el.text for el in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     files = build(archive_dir, tmp_path / "files", Config(), None)
     assert files.ok and walk_site(tmp_path / "files")[1] == []
+
+
+def _sitemap_by_elementtree(locs: list[str]) -> bytes:
+    """The sitemap as an ElementTree writes it: what the line-by-line writer must match."""
+    root = ET.Element("urlset", {"xmlns": "http://www.sitemaps.org/schemas/sitemap/0.9"})
+    for loc in sorted(locs):
+        ET.SubElement(ET.SubElement(root, "url"), "loc").text = loc
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("aZ9/._-&<>\"' đĐ") | st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1), unique=True))
+def test_the_sitemap_is_well_formed_xml_whatever_the_page_names(paths):
+    written = sitemap(paths, Config())
+    assert written == _sitemap_by_elementtree(paths)
+    locs = [el.text for el in ET.fromstring(written).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert locs == sorted(paths)

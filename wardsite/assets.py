@@ -97,7 +97,7 @@ def check_refs(articles, content_dir: Path) -> tuple[dict[PurePosixPath, Asset],
     return assets, errors
 
 
-def resolve_body(article: Article, page_dest: str, pages_by_source: dict, assets: dict, link) -> str:
+def resolve_body(article: Article, page_dest: str, pages_by_source: dict[str, str], assets: dict, link) -> str:
     """The article's HTML with its local links pointing at built files, images sized."""
     if not article.refs:
         return article.body_html
@@ -107,7 +107,7 @@ def resolve_body(article: Article, page_dest: str, pages_by_source: dict, assets
         fragment = urlsplit(html.unescape(value)).fragment
         if target is None:
             return None
-        dest = pages_by_source.get(target) if target.suffix == ".md" else (assets[target].dest if target in assets else None)
+        dest = pages_by_source.get(target.as_posix()) if target.suffix == ".md" else (assets[target].dest if target in assets else None)
         if dest is None:
             return None
         return html.escape(link(dest, page_dest) + (f"#{fragment}" if fragment else ""))

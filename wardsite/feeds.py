@@ -82,15 +82,22 @@ def feeds(archive: Archive, config: Config) -> dict[str, bytes]:
 
 
 def sitemap(page_paths, config: Config) -> bytes:
-    """Every page once; absolute URLs from base_url (relative ones without it, which crawlers ignore)."""
+    """Every page once; absolute URLs from base_url (relative ones without it, which crawlers ignore).
+
+    Written line by line, as ElementTree would indent it: building the tree
+    of a large archive took longer than planning its pages.
+    """
     pretty = config.links == "pretty"
-    root = ET.Element("urlset", {"xmlns": SITEMAP})
-    for path in sorted(page_paths):
-        url = ET.SubElement(root, "url")
-        loc = ET.SubElement(url, "loc")
-        loc.text = urls.absolute(path, config.base_url, pretty) if config.base_url else path
-    ET.indent(root)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+    locs = [urls.absolute(path, config.base_url, pretty) if config.base_url else path for path in sorted(page_paths)]
+    head = '<?xml version="1.0" encoding="utf-8"?>\n'
+    if not locs:
+        return f'{head}<urlset xmlns="{SITEMAP}" />\n'.encode("utf-8")
+    entries = "".join(f"  <url>\n    <loc>{_xml_text(loc)}</loc>\n  </url>\n" for loc in locs)
+    return f'{head}<urlset xmlns="{SITEMAP}">\n{entries}</urlset>\n'.encode("utf-8")
+
+
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def robots(config: Config) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from . import urls
 from .archive import Archive
@@ -95,7 +95,7 @@ def plan(archive: Archive, config: Config, assets: dict | None = None) -> list[P
     size = config.page_size
     assets = assets or {}
     pretty = config.links == "pretty"
-    pages_by_source = {PurePosixPath(a.path.as_posix()): urls.article(a) for a in archive.articles}
+    pages_by_source = {a.path.as_posix(): urls.article(a) for a in archive.articles}  # strings: a PurePosixPath each cost more than the rest of planning
     home = ("Trang chủ", urls.HOME)
     # The pages that show counts get them in their context, so that they, and
     # only they, are rendered again when an article is added or removed.

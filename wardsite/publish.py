@@ -14,6 +14,7 @@ import functools
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -89,24 +90,40 @@ def publish(
         result = {}
         if fill is not None:
             result.update(fill(functools.partial(_put, new, old, made)))
+        # Before waiting for the files made meanwhile: linking the unchanged
+        # files is most of what an edit's publishing does.
+        result.update(_relinked(sorted(set(reused) - set(files) - set(streamed_names)), new, old, made, manifest))
         if later is not None:
             for name, path in sorted(later().items()):
                 result[name] = _put_file(new, old, made, name, path)
         for name in sorted(set(files) - set(streamed_names)):
             result[name] = _put(new, old, made, name, files[name])
-        for name in sorted(set(reused) - set(files) - set(streamed_names)):
-            target = _place(new, name, made)
-            if _link_or_copy(os.path.join(old, name), target) and manifest and name in manifest:
-                result[name] = manifest[name]  # a hard link is the same file: same size and time
-            else:
-                info = os.stat(target)
-                result[name] = (info.st_size, info.st_mtime_ns)
         _carry_over(keep, set(files) | set(reused) | set(streamed_names), output, staging)
         _swap(staging, output)
         return result
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+# Files linked at once: the system links into several folders at a time, twice as fast here as one by one.
+LINKING_THREADS = 4
+
+
+def _relinked(names: list[str], new: str, old: str, made: set, manifest: dict | None) -> dict[str, tuple[int, int]]:
+    """Link each name from the old site into the new one; the (size, time) of each."""
+
+    def relink(name: str) -> tuple[int, int]:
+        target = _place(new, name, made)
+        if _link_or_copy(os.path.join(old, name), target) and manifest and name in manifest:
+            return manifest[name]  # a hard link is the same file: same size and time
+        info = os.stat(target)
+        return info.st_size, info.st_mtime_ns
+
+    if len(names) < LINKING_THREADS * 16:
+        return {name: relink(name) for name in names}
+    with ThreadPoolExecutor(max_workers=LINKING_THREADS) as pool:
+        return dict(zip(names, pool.map(relink, names)))
 
 
 def _put(new: str, old: str, made: set, name: str, data: bytes) -> tuple[int, int]:

@@ -103,11 +103,14 @@ def assign_tasks(archive: Archive, organisations: Organisations) -> TaskBook:
     tasks = [(a, n, t) for a in archive.articles for n, t in enumerate(a.tasks, start=1)]
     unknown_spellings: dict[str, list[str]] = defaultdict(list)
     found: dict[str, Organisation | None] = {}
+    keys: dict[str, str] = {}  # match_key of each assignee the registry does not know: an archive repeats its spellings
     for _, _, task in tasks:
         if task.assignee is not None and task.assignee not in found:
             found[task.assignee] = organisations.find(task.assignee)
+            if found[task.assignee] is None:
+                keys[task.assignee] = match_key(task.assignee)
         if task.assignee is not None and found[task.assignee] is None:
-            unknown_spellings[match_key(task.assignee)].append(task.assignee)
+            unknown_spellings[keys[task.assignee]].append(task.assignee)
     taken = {o.slug for o in organisations.organisations} | {UNASSIGNED.slug}
     as_written = _kept_as_written(unknown_spellings, taken)
 
@@ -116,7 +119,7 @@ def assign_tasks(archive: Archive, organisations: Organisations) -> TaskBook:
         if task.assignee is None:
             organisation = UNASSIGNED
         else:
-            organisation = found[task.assignee] or as_written[match_key(task.assignee)]
+            organisation = found[task.assignee] or as_written[keys[task.assignee]]
         entry = Filed(article, number, task, organisation.slug)
         entries.append(entry)
         used[organisation.slug] = organisation
