@@ -52,3 +52,11 @@ def test_a_name_is_used_only_for_the_very_object_it_was_worked_out_for():
     misleading = {id(second): (first, names_of([first])[id(first)][1])}
     assert fingerprint(a_page([second], []), misleading) == fingerprint(a_page([second], []))
     assert fingerprint(a_page([second], []), misleading) != fingerprint(a_page([first], []))
+
+
+def test_by_value_equal_values_have_equal_fingerprints_whether_or_not_they_share_objects():
+    word = "".join(["Bồ", " Đề"])
+    shared = (word, word, [word])
+    apart = ("".join(["Bồ", " Đề"]), "".join(["Bồ Đề"]), ["".join(["Bồ ", "Đề"])])
+    assert shared == apart and shared[0] is shared[1] and apart[0] is not apart[1]
+    assert fingerprint(shared, by_value=True) == fingerprint(apart, by_value=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from wardsite import urls
 from wardsite.build import build
 from wardsite.cache import SHARDS, shard_of
 from wardsite.config import Config
@@ -158,3 +159,23 @@ def test_an_edit_rewrites_the_one_part_of_the_article_cache_that_holds_it(tmp_pa
     assert [name for name in before if after[name] != before[name]] == [f"articles-{shard_of(Path('bai-1.md'))}.pickle"]
     cold = build(content, tmp_path / "cold", Config(), None, cache_dir=None)
     assert tree(out) == tree(tmp_path / "cold") and cold.ok
+
+
+def test_an_edit_to_a_body_keeps_the_open_data_and_a_new_title_remakes_it(tmp_path):
+    content = start(tmp_path)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    edited = content / "bai-1.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn mới ở cuối bài.\n", encoding="utf-8")
+    body_edit = build(content, out, Config(), None, cache_dir=cache)
+    assert body_edit.ok
+    assert {urls.ARTICLES_JSON, urls.TASKS_CSV} <= body_edit.reused  # the open data shows no body
+    assert urls.SEARCH_CORE not in body_edit.reused and "feed.xml" not in body_edit.reused
+    assert "Đoạn mới ở cuối bài".encode() in (out / "feed.xml").read_bytes()
+
+    edited.write_text(edited.read_text(encoding="utf-8").replace("title: Bài 1", "title: Bài một"), encoding="utf-8")
+    new_title = build(content, out, Config(), None, cache_dir=cache)
+    assert new_title.ok and urls.ARTICLES_JSON not in new_title.reused
+    assert "Bài một" in (out / "data/articles.json").read_text(encoding="utf-8")
+    cold = build(content, tmp_path / "cold", Config(), None, cache_dir=None)
+    assert cold.ok and tree(out) == tree(tmp_path / "cold")

@@ -87,6 +87,8 @@ def test_laters_work_side_by_side_in_processes_of_their_own_and_merge_their_resu
     merged = laters.merged()
     assert set(merged) == {"a", "b"} and merged["b"] == "last wins"
     assert merged["a"] != os.getpid()
+    each = laters.each()
+    assert [set(result) for result in each] == [{"a"}, {"b"}, {"b"}] and each[2]["b"] == "last wins"
     laters.close()
     assert multiprocessing.active_children() == []
 

@@ -22,7 +22,7 @@ from .content import MAX_ARTICLE_BYTES, BodyRenderer, decode, parse_article
 from .errors import ContentError, only_errors
 from .feeds import feeds, for_hosts
 from .model import Article
-from .opendata import open_data
+from .opendata import open_data, open_data_inputs
 from .organisations import load_organisations
 from .pages import collisions, plan
 from .publish import Busy, clear_leftovers, locked, publish, refusal, spool, write_files
@@ -45,12 +45,12 @@ class Outcome:
     seconds: float = 0.0
     reused: frozenset = frozenset()  # pages left as the last build wrote them
     fingerprints: dict = field(default_factory=dict)  # page -> digest of its inputs
-    whole: frozenset = frozenset()  # the files made from the whole archive
+    whole: frozenset = frozenset()  # the files made from the whole archive, reused or made
     release: datetime | None = None  # when the next future-dated article is due
     rendering: tuple = ()  # with a spool: the pages still to render
     render: Callable | None = None  # with a spool: render(sink) renders them (see render.render_stream), once
     later: Laters | None = None  # with a spool: the whole-archive files being written there meanwhile, when they changed
-    whole_key: str = ""  # the fingerprint of the whole-archive files
+    later_keys: tuple = ()  # the fingerprint of what each of later's parts is made from
 
     @property
     def errors(self) -> list[ContentError]:
@@ -263,19 +263,17 @@ def make_site(
     taskbook = assign_tasks(archive, organisations)
     problems += unknown_assignees(taskbook, organisations, content_dir)
     # The files made from the whole archive (search index, open data, feeds)
-    # change with any article; when none changed, they are reused. With
-    # a spool they are started now, to be made while the pages are planned
-    # and rendered.
+    # come in parts, each remade only when what it is made from changed.
+    # With a spool those to remake are started now, to be made while the
+    # pages are planned and rendered.
     names = names_of(itertools.chain(archive.articles, taskbook.entries))
     shared = fingerprint((archive.wards, archive.categories, archive.years, taskbook.organisations, taskbook.years), names)
-    whole_key = fingerprint((shared, archive.articles), names)
-    kept_whole = unchanged_pages({name: whole_key for name in (last or {}).get("whole", ())}, last, output)
-    reuse_whole = bool(kept_whole) and len(kept_whole) == len(last["whole"])
-    parts = whole_archive_files(archive, config, taskbook, store)
+    parts = whole_archive_files(archive, config, taskbook, store, shared, names)
+    kept_whole, to_make = reusable_parts(parts, last, output)
     stream = spool is not None
     later = None
-    if stream and not reuse_whole and not only_errors(problems):
-        later = Laters(*(functools.partial(_written, part, spool) for part in parts))
+    if stream and to_make and not only_errors(problems):
+        later = Laters(*(functools.partial(_written, make, spool) for _, make in to_make))
     try:
         pages = plan(archive, config, assets) + task_pages(archive, taskbook, config)
         settle()
@@ -289,37 +287,53 @@ def make_site(
         if not stream:
             files.update(start())
             rendering, start = (), None
-        if reuse_whole:
-            reused |= kept_whole
-        elif later is not None:
-            kept_whole = frozenset()
-        else:
-            whole = dict(itertools.chain.from_iterable(part() for part in parts))
-            files.update(whole)
-            kept_whole = frozenset(whole)
+        reused |= frozenset(kept_whole)
+        whole = dict(kept_whole)  # file -> the key of the part that made it
+        if later is None:
+            for key, make in to_make:
+                made = dict(make())
+                files.update(made)
+                whole.update(dict.fromkeys(made, key))
         files.update(for_hosts(config, [page.dest for page in pages]))
         files.update({asset.dest: content_dir.joinpath(*asset.source.parts).read_bytes() for asset in assets.values()})
-        fingerprints.update({name: whole_key for name in kept_whole})
+        fingerprints.update(whole)
     except BaseException:
         if later is not None:
             later.close()
         raise
     return Outcome(
-        tuple(problems), len(articles), len(pages), files, time.perf_counter() - started, reused, fingerprints, kept_whole,
-        min(waiting, default=None), rendering, start, later, whole_key,
+        tuple(problems), len(articles), len(pages), files, time.perf_counter() - started, reused, fingerprints, frozenset(whole),
+        min(waiting, default=None), rendering, start, later, tuple(key for key, _ in to_make) if later else (),
     )
 
 
-def whole_archive_files(archive: Archive, config: Config, taskbook, store: Store | None) -> tuple[Callable, ...]:
-    """The files made from the whole archive, in parts that can be made side by side: the search index; the open data and feeds.
+def whole_archive_files(archive: Archive, config: Config, taskbook, store: Store | None, shared: str, names: dict) -> tuple[tuple[str, Callable], ...]:
+    """The files made from the whole archive, in parts made side by side: the search index; the open data; the feeds.
 
-    Each part, called, gives (output path, bytes) one file after another as
-    they are taken: at 100,000 articles the open data alone is hundreds of MB.
+    Each part comes with the fingerprint of what it is made from, and,
+    called, gives (output path, bytes) one file after another as they are
+    taken: at 100,000 articles the open data alone is hundreds of MB. The
+    open data shows no article's body, so an edit to a body leaves it as it was.
     """
+    every_article = fingerprint((shared, archive.articles), names)
     return (
-        functools.partial(_search_index, archive, config, taskbook, store),
-        functools.partial(_data_and_feeds, archive, config, taskbook),
+        (fingerprint(("search", every_article)), functools.partial(_search_index, archive, config, taskbook, store)),
+        (fingerprint(("open data", open_data_inputs(archive, taskbook)), by_value=True), functools.partial(open_data, archive, config, taskbook)),
+        (fingerprint(("feeds", every_article)), functools.partial(_feeds, archive, config)),
     )
+
+
+def reusable_parts(parts, last: dict | None, output: Path | None) -> tuple[dict[str, str], list]:
+    """({file: key} of the parts whose files the last build made from the same inputs and left as they are, [(key, make) of the others])."""
+    before = (last or {}).get("fingerprints", {})
+    kept, to_make = {}, []
+    for key, make in parts:
+        made = [name for name in (last or {}).get("whole", ()) if before.get(name) == key]
+        if made and len(_as_left(made, last, output)) == len(made):
+            kept.update(dict.fromkeys(made, key))
+        else:
+            to_make.append((key, make))
+    return kept, to_make
 
 
 def _search_index(archive: Archive, config: Config, taskbook, store: Store | None):
@@ -335,8 +349,7 @@ def _search_index(archive: Archive, config: Config, taskbook, store: Store | Non
     yield from search_files(archive, config, indexed, filed).items()
 
 
-def _data_and_feeds(archive: Archive, config: Config, taskbook):
-    yield from open_data(archive, config, taskbook)
+def _feeds(archive: Archive, config: Config):
     yield from feeds(archive, config).items()
 
 
@@ -438,8 +451,8 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
                     streamed=(outcome.rendering, outcome.render), later=outcome.later and outcome.later.merged,
                 )
                 if outcome.later is not None:
-                    whole = frozenset(outcome.later.merged())
-                    outcome = replace(outcome, whole=whole, fingerprints={**outcome.fingerprints, **dict.fromkeys(whole, outcome.whole_key)})
+                    made = {name: key for key, part in zip(outcome.later_keys, outcome.later.each()) for name in part}
+                    outcome = replace(outcome, whole=outcome.whole | frozenset(made), fingerprints={**outcome.fingerprints, **made})
                 if store:
                     store.save("pages", {
                         "output": str(output.resolve()),

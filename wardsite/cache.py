@@ -59,8 +59,9 @@ class _Fingerprinter(pickle.Pickler):
     # dicts, the most of what a page holds (persistent_id is asked about
     # every object); and the names of a build's articles and tasks are
     # worked out once, in names_of, not on every page that lists them.
-    def __init__(self, file, names: dict):
+    def __init__(self, file, names: dict, by_value: bool):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fast = by_value  # no memo: see fingerprint
         self._names = names
 
     def reducer_override(self, obj):
@@ -97,10 +98,18 @@ def names_of(objects) -> dict:
     return table
 
 
-def fingerprint(value, names: dict | None = None) -> str:
-    """A digest of a page's inputs; an article counts by the digest of its file (names: see names_of)."""
+def fingerprint(value, names: dict | None = None, by_value: bool = False) -> str:
+    """A digest of a page's inputs; an article counts by the digest of its file (names: see names_of).
+
+    Pickled with its memo, a value that holds one object twice gives other
+    bytes than an equal value holding two equal objects: an article loaded
+    from the cache shares fewer strings than one just parsed. For a page
+    that costs at most a render; by_value gives equal values equal digests
+    whatever objects they share, for values without cycles (two to three
+    times slower on values that repeat large objects, as pages do).
+    """
     buffer = io.BytesIO()
-    _Fingerprinter(buffer, names or {}).dump(value)
+    _Fingerprinter(buffer, names or {}, by_value).dump(value)
     return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()
 
 

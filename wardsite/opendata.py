@@ -214,6 +214,27 @@ def _json_lines_bytes(document: dict, listed: str) -> bytes:
     return out.getvalue()
 
 
+def open_data_inputs(archive: Archive, book: TaskBook) -> tuple:
+    """Everything the open data is made from besides the configuration: each
+    article's fields but its body, the wards, and where each task was filed.
+
+    A build reuses the last open data when these are the same; whatever
+    _articles or tasks_csv comes to read must be here too. Plain strings and
+    numbers: quick to hash by value (cache.fingerprint) at 100,000 articles.
+    """
+    articles = tuple(
+        (
+            str(a.path), a.slug, a.title, a.date.isoformat(), a.has_time, a.ward, a.category.name, a.category.slug, a.source, a.views,
+            a.summary, tuple((t.text, t.assignee) for t in a.tasks),
+        )
+        for a in archive.articles
+    )
+    filed = tuple(entry.organisation for entry in book.entries)  # in the articles' order, each article's tasks in turn
+    wards = tuple((w.slug, w.name) for w in archive.wards)
+    organisations = tuple((o.slug, o.name, o.registered) for o in book.organisations)
+    return articles, filed, wards, organisations
+
+
 def open_data(archive: Archive, config: Config, book: TaskBook):
     """The open-data files as (output path, bytes), each made only when the one before has been taken."""
     yield urls.ARTICLES_JSON, _json_lines_bytes(articles_json(archive, config, book), "articles")

@@ -195,11 +195,15 @@ class Laters:
             self.close()
             raise
 
+    def each(self) -> list:
+        """Wait for every result; the results in the order of the functions."""
+        return [later.result() for later in self._all]
+
     def merged(self) -> dict:
         """Wait for every result; one dict of them all (a later one's keys win)."""
         out = {}
-        for later in self._all:
-            out.update(later.result())
+        for result in self.each():
+            out.update(result)
         return out
 
     def close(self) -> None:
