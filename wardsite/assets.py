@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-import imagesize
 
 from .errors import ContentError
 from .model import Article, Ref
@@ -92,9 +91,16 @@ def check_refs(articles, content_dir: Path) -> tuple[dict[PurePosixPath, Asset],
                 elif not file.resolve().is_relative_to(root):
                     errors.append(ContentError(where, ref.line, f"`{ref.target}` is a link to a place outside the content folder; copy the file in instead"))
                 else:
-                    width, height = imagesize.get(str(file)) if target.suffix.lower() in IMAGE_SUFFIXES else (-1, -1)
+                    width, height = _image_size(file) if target.suffix.lower() in IMAGE_SUFFIXES else (-1, -1)
                     assets[target] = Asset(target, width if width > 0 else None, height if height > 0 else None)
     return assets, errors
+
+
+def _image_size(file: Path) -> tuple[int, int]:
+    """(width, height) of an image, -1 each when unknown."""
+    import imagesize  # here, not at the top: it loads urllib and http, a tenth of a build's start, for archives with images only
+
+    return imagesize.get(str(file))
 
 
 def resolve_body(article: Article, page_dest: str, pages_by_source: dict[str, str], assets: dict, link) -> str:
