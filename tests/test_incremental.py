@@ -10,6 +10,7 @@ from wardsite import urls
 from wardsite.build import build
 from wardsite.cache import SHARDS, shard_of
 from wardsite.config import Config
+from wardsite.feeds import FEED_SIZE
 
 from conftest import article, write_archive
 
@@ -177,5 +178,27 @@ def test_an_edit_to_a_body_keeps_the_open_data_and_a_new_title_remakes_it(tmp_pa
     new_title = build(content, out, Config(), None, cache_dir=cache)
     assert new_title.ok and urls.ARTICLES_JSON not in new_title.reused
     assert "Bài một" in (out / "data/articles.json").read_text(encoding="utf-8")
+    cold = build(content, tmp_path / "cold", Config(), None, cache_dir=None)
+    assert cold.ok and tree(out) == tree(tmp_path / "cold")
+
+
+def test_an_edit_to_an_article_no_feed_shows_keeps_the_feeds(tmp_path):
+    # One ward and one category, so every feed shows the newest FEED_SIZE articles and none shows the oldest.
+    files = {f"bai-{n:02d}.md": article(title=f"Bài {n}", date=f"2021-{1 + n // 28:02d}-{1 + n % 28:02d}") for n in range(FEED_SIZE + 2)}
+    content = write_archive(tmp_path, files)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    feed_files = {urls.FEED, urls.ward_feed("duc-giang"), urls.category_feed("cong-tac-dang")}
+    assert all((out / name).is_file() for name in feed_files)
+
+    oldest, newest = content / "bai-00.md", content / f"bai-{FEED_SIZE + 1:02d}.md"
+    oldest.write_text(oldest.read_text(encoding="utf-8") + "\nĐoạn mới ở bài cũ nhất.\n", encoding="utf-8")
+    old_edit = build(content, out, Config(), None, cache_dir=cache)
+    assert old_edit.ok and feed_files <= old_edit.reused
+
+    newest.write_text(newest.read_text(encoding="utf-8") + "\nĐoạn mới ở bài mới nhất.\n", encoding="utf-8")
+    new_edit = build(content, out, Config(), None, cache_dir=cache)
+    assert new_edit.ok and not feed_files & new_edit.reused
+    assert "Đoạn mới ở bài mới nhất".encode() in (out / urls.FEED).read_bytes()
     cold = build(content, tmp_path / "cold", Config(), None, cache_dir=None)
     assert cold.ok and tree(out) == tree(tmp_path / "cold")

@@ -20,7 +20,7 @@ from .cache import CACHE_DIR, SHARDS, Store, fingerprint, names_of, shard_of, to
 from .config import Config
 from .content import MAX_ARTICLE_BYTES, BodyRenderer, decode, parse_article
 from .errors import ContentError, only_errors
-from .feeds import feeds, for_hosts
+from .feeds import feed_inputs, feeds, for_hosts
 from .model import Article
 from .opendata import open_data, open_data_inputs
 from .organisations import load_organisations
@@ -313,13 +313,13 @@ def whole_archive_files(archive: Archive, config: Config, taskbook, store: Store
     Each part comes with the fingerprint of what it is made from, and,
     called, gives (output path, bytes) one file after another as they are
     taken: at 100,000 articles the open data alone is hundreds of MB. The
-    open data shows no article's body, so an edit to a body leaves it as it was.
+    open data shows no article's body, so an edit to a body leaves it as it
+    was; the feeds show the newest articles only.
     """
-    every_article = fingerprint((shared, archive.articles), names)
     return (
-        (fingerprint(("search", every_article)), functools.partial(_search_index, archive, config, taskbook, store)),
+        (fingerprint(("search", shared, archive.articles), names), functools.partial(_search_index, archive, config, taskbook, store)),
         (fingerprint(("open data", open_data_inputs(archive, taskbook)), by_value=True), functools.partial(open_data, archive, config, taskbook)),
-        (fingerprint(("feeds", every_article)), functools.partial(_feeds, archive, config)),
+        (fingerprint(("feeds", shared, feed_inputs(archive, config)), names), functools.partial(_feeds, archive, config)),
     )
 
 

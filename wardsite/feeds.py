@@ -69,16 +69,24 @@ def atom(feed_path: str, title: str, page_path: str, articles, archive: Archive,
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"
 
 
+def _feed_lists(archive: Archive, config: Config) -> list[tuple[str, str, str, tuple[Article, ...]]]:
+    """(feed path, title, page it stands for, the articles it shows) for each feed."""
+    lists = [(urls.FEED, config.title, urls.HOME, archive.articles)]
+    for ward in archive.wards:
+        lists.append((urls.ward_feed(ward.slug), f"{ward.name} · {config.title}", urls.ward(ward.slug), archive.by_ward[ward.slug]))
+    for category in archive.categories:
+        lists.append((urls.category_feed(category.slug), f"{category.name} · {config.title}", urls.category(category.slug), archive.by_category[category.slug]))
+    return [(path, title, page, tuple(articles[:FEED_SIZE])) for path, title, page, articles in lists]
+
+
 def feeds(archive: Archive, config: Config) -> dict[str, bytes]:
     """The whole archive's feed and one per ward and per category."""
-    files = {urls.FEED: atom(urls.FEED, config.title, urls.HOME, archive.articles, archive, config)}
-    for ward in archive.wards:
-        path = urls.ward_feed(ward.slug)
-        files[path] = atom(path, f"{ward.name} · {config.title}", urls.ward(ward.slug), archive.by_ward[ward.slug], archive, config)
-    for category in archive.categories:
-        path = urls.category_feed(category.slug)
-        files[path] = atom(path, f"{category.name} · {config.title}", urls.category(category.slug), archive.by_category[category.slug], archive, config)
-    return files
+    return {path: atom(path, title, page, articles, archive, config) for path, title, page, articles in _feed_lists(archive, config)}
+
+
+def feed_inputs(archive: Archive, config: Config) -> list:
+    """What the feeds are made from besides the configuration: an edit to an article none of them shows leaves them as they were."""
+    return _feed_lists(archive, config)
 
 
 def sitemap(page_paths, config: Config) -> bytes:
