@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wardsite.build import build
+from wardsite.build import build, discover
 from wardsite.cli import main
 from wardsite.config import Config, parse_config
 
@@ -244,3 +244,27 @@ def test_check_validates_without_writing(archive_dir, tmp_path, monkeypatch):
     assert not (tmp_path / "site").exists()
     (archive_dir / "bad.md").write_text("no front matter\n", encoding="utf-8")
     assert main(["check"]) == 1
+
+
+def _discovered_by_rglob(content_dir):
+    """The plain definition discover keeps to: every *.md rglob finds, hidden and `_` names left out."""
+    found = [p.relative_to(content_dir) for p in content_dir.rglob("*.md")]
+    return sorted((rel for rel in found if not any(part.startswith((".", "_")) for part in rel.parts)), key=lambda p: p.as_posix())
+
+
+def test_discover_finds_what_a_recursive_glob_finds_but_hidden_and_underscored_names(tmp_path):
+    content = tmp_path / "content"
+    for rel in ["a.md", "b.txt", ".an.md", "_nhap.md", "bo-de/2021/c.md", "bo-de/2021/.d.md", ".git/e.md", "_drafts/f.md",
+                "bo-de/_cu/g.md", "ghi-chu.md/h.md", "x/y/z/k.md", "Đức Giang/bài.md"]:
+        (content / rel).parent.mkdir(parents=True, exist_ok=True)
+        (content / rel).write_text("x", encoding="utf-8")
+    outside = tmp_path / "outside"
+    (outside / "sub.md").mkdir(parents=True)
+    (outside / "m.md").write_text("x", encoding="utf-8")
+    (content / "linked").symlink_to(outside, target_is_directory=True)
+    (content / "linked-article.md").symlink_to(outside / "m.md")
+    (content / "linked-folder.md").symlink_to(outside / "sub.md", target_is_directory=True)
+    found = discover(content)
+    assert found == _discovered_by_rglob(content)
+    assert Path("bo-de/2021/c.md") in found and Path("ghi-chu.md") in found and Path("linked-article.md") in found
+    assert Path("linked/m.md") not in found and Path("_drafts/f.md") not in found
