@@ -219,7 +219,8 @@ from wardsite.model import Article, Category, Task, pack_html
 from wardsite.registry import Registry
 
 SYLLABLES = ["thụy", "thuỵ", "dương", "đường", "giang", "Giang", "hội", "hoi", "của", "phòng", "chống", "cháy", "nổ", "2021", "a", "ă", "â", "đ", "xyz"]
-TEXTS = st.lists(st.sampled_from(SYLLABLES), max_size=8).map(" ".join)
+# Words, and the spaces and marks between them that the metadata keeps as written.
+TEXTS = st.lists(st.sampled_from(SYLLABLES) | st.sampled_from([" ", "  ", ", ", "(", ")", "–", "\n", "_", "<&>", "\u2028", "'"]), max_size=10).map(" ".join)
 
 
 def made_article(n: int, title: str, body: str, task: str = "", ward: str = "Đức Giang") -> Article:

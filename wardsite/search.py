@@ -85,6 +85,10 @@ _SMALL = tuple(encode_number(n) for n in range(1 << 15))
 _SMALL_LIMIT = len(_SMALL)
 
 
+def _varint(n: int) -> str:
+    return _SMALL[n] if n < _SMALL_LIMIT else encode_number(n)
+
+
 def encode_ids(ids) -> str:
     """Ascending ids as varints: the first id, then each gap less one."""
     out, previous = [], -1
@@ -139,7 +143,7 @@ def with_id(code: str, i: int, present: bool) -> str:
     else:  # i goes out: the id after it counts from the one before it
         gaps = [ends[at + 2] - ends[at] - 1] if at + 1 < len(numbers) else []
         rest = at + 2
-    return "".join(numbers[:at]) + "".join(_SMALL[n] if n < _SMALL_LIMIT else encode_number(n) for n in gaps) + "".join(numbers[rest:])
+    return "".join(numbers[:at]) + "".join(map(_varint, gaps)) + "".join(numbers[rest:])
 
 
 def js_json(value) -> str:
@@ -203,11 +207,7 @@ class Entry:
 
     @property
     def texts(self) -> list[list[str]]:
-        return _unpacked(self.packed)
-
-
-def _unpacked(packed: str) -> list[list[str]]:
-    return [text.split(_US) if text else [] for text in packed.split(_RS)]
+        return [text.split(_US) if text else [] for text in self.packed.split(_RS)]
 
 
 def entry(article, organisations: tuple[str, ...] = ()) -> Entry:
@@ -376,19 +376,23 @@ def unpack_text(code: str, vocabulary: list[str]) -> str:
     return "".join(out)
 
 
-def meta_shard(articles, packed: list[str]) -> tuple[list[str], list[list]]:
+def meta_shard(block: list[tuple[list[list[str]], str, str]]) -> tuple[list[str], list[list]]:
     """The word list and, per article, [title, link, date, short text, tasks as [text, assignee?]].
 
-    packed: each article's Entry.packed.
+    block: per article, its Entry.texts, its link and its date as shown.
     """
-    codes, vocabulary = pack_texts([texts for p in packed for texts in _unpacked(p)])
+    codes, vocabulary = pack_texts([text for texts, _, _ in block for text in texts])
     take = iter(codes)
     docs = []
-    for a in articles:
+    for texts, link, date in block:
         title, snippet = next(take), next(take)
-        tasks = [[text, assignee] if assignee else [text] for text, assignee in ((next(take), next(take)) for _ in a.tasks)]
-        docs.append([title, urls.article(a), _date(a), snippet, tasks])
+        tasks = [[text, assignee] if assignee else [text] for text, assignee in ((next(take), next(take)) for _ in range(len(texts) // 2 - 1))]
+        docs.append([title, link, date, snippet, tasks])
     return vocabulary, docs
+
+
+def _shown(article, e: Entry) -> tuple[list[list[str]], str, str]:
+    return e.texts, urls.article(article), _date(article)
 
 
 def _date(article) -> str:
@@ -396,9 +400,9 @@ def _date(article) -> str:
 
 
 def article_key(article, organisations: dict | None) -> tuple:
-    """What an article's part of the index depends on: its Entry's key (the path as text), its link and its date."""
+    """What an article's part of the index depends on: its Entry's key (the path as text), its link and its day."""
     digest, path, category, filed = entry_key(article, organisations)
-    return digest, path.as_posix(), category, filed, urls.article(article), _date(article)
+    return digest, path.as_posix(), category, filed, urls.article(article), article.date.toordinal()
 
 
 def entry_key_of(key: tuple) -> tuple:
@@ -420,7 +424,6 @@ class Index:
     size: dict[str, int]  # two-letter prefix → size of its tokens (see token_shards)
     split: list[str]  # the split prefixes
     tokens: dict[str, tuple[str, bytes]]  # shard key → its file's name and bytes
-    texts: list[str]  # each article's Entry.packed, by id: what its metadata shard is made of
     meta: list[tuple[str, bytes]]  # each metadata shard's file name and bytes
     limits: tuple[int, int] = (SHARD_LIMIT, META_SIZE)  # what it was made with
 
@@ -433,9 +436,11 @@ def fresh_index(articles, found: list[Entry], keys: list[tuple]) -> Index:
     shards, split, size = token_shards(encoded)
     del encoded
     tokens = {key: _token_file(key, shards.pop(key)) for key in sorted(shards)}
-    texts = [e.packed for e in found]
-    meta = [_meta_file(start, articles[start : start + META_SIZE], texts[start : start + META_SIZE]) for start in range(0, len(articles), META_SIZE)]
-    return Index(list(keys), size, split, tokens, texts, meta, (SHARD_LIMIT, META_SIZE))
+    meta = [
+        _meta_file(start, [_shown(a, e) for a, e in zip(articles[start : start + META_SIZE], found[start : start + META_SIZE])])
+        for start in range(0, len(articles), META_SIZE)
+    ]
+    return Index(list(keys), size, split, tokens, meta, (SHARD_LIMIT, META_SIZE))
 
 
 PATCH_LIMIT = 50  # articles changed in place that are always patched, however small the archive
@@ -500,13 +505,17 @@ def patched(index: Index, articles, keys: list[tuple], changes: dict[int, tuple[
         else:
             del tokens[key]
 
-    texts, meta = index.texts, list(index.meta)
-    for i, (_, now) in changes.items():
-        texts[i] = now.packed
-    for block in sorted({i // META_SIZE for i in changes}):
-        start = block * META_SIZE
-        meta[block] = _meta_file(start, articles[start : start + META_SIZE], texts[start : start + META_SIZE])
-    return Index(list(keys), size, index.split, dict(sorted(tokens.items())), texts, meta, index.limits)
+    meta = list(index.meta)
+    for number in sorted({i // META_SIZE for i in changes}):
+        start = number * META_SIZE
+        block = _meta_block(meta[number][1])
+        if _meta_file(start, block) != meta[number]:
+            return None  # its texts did not come back as they went in
+        for i in range(start, min(start + META_SIZE, len(articles))):
+            if i in changes:
+                block[i - start] = _shown(articles[i], changes[i][1])
+        meta[number] = _meta_file(start, block)
+    return Index(list(keys), size, index.split, dict(sorted(tokens.items())), meta, index.limits)
 
 
 _TOKENS = "wardsearch.tokens({},{});\n"
@@ -523,8 +532,18 @@ def _token_data(key: str, body: bytes) -> dict:
     return json.loads(body[start:-3])
 
 
-def _meta_file(start: int, articles, packed: list[str]) -> tuple[str, bytes]:
-    vocabulary, docs = meta_shard(articles, packed)
+def _meta_block(body: bytes) -> list[tuple[list[list[str]], str, str]]:
+    """What a metadata shard's file was made of (the inverse of _meta_file): each article's texts, link and date."""
+    _, vocabulary, docs = json.loads(b"[" + body[len(b"wardsearch.meta(") : -3] + b"]")
+    block = []
+    for title, link, date, snippet, tasks in docs:
+        codes = [title, snippet, *(code for task in tasks for code in (task[0], task[1] if len(task) > 1 else ""))]
+        block.append(([pieces(unpack_text(code, vocabulary)) for code in codes], link, date))
+    return block
+
+
+def _meta_file(start: int, block) -> tuple[str, bytes]:
+    vocabulary, docs = meta_shard(block)
     body = f"wardsearch.meta({start},{js_json(vocabulary)},{js_json(docs)});\n".encode("utf-8")
     return _file_name("m", str(start // META_SIZE), body), body
 
@@ -540,9 +559,7 @@ def index_files(index: Index, archive: Archive):
     categories = {c.slug: n for n, c in enumerate(archive.categories)}
     years = sorted(archive.years)
     year_number = {y: n for n, y in enumerate(years)}
-    packed = "".join(
-        encode_number(wards[a.ward]) + encode_number(categories[a.category.slug]) + encode_number(year_number[a.year]) for a in archive.articles
-    )
+    packed = "".join([_varint(wards[a.ward]) + _varint(categories[a.category.slug]) + _varint(year_number[a.year]) for a in archive.articles])
     core = {
         "count": len(archive.articles),
         "wards": [[w.slug, w.name] for w in archive.wards],
