@@ -327,7 +327,7 @@ def _search_index(archive: Archive, config: Config, taskbook, store: Store | Non
     places = search.changed_places(before, keys)
     index = _patched_index(archive, filed, keys, before, places, store) if places is not None else None
     unchanged = index is not None and index is before
-    del before  # a patch that failed used it up; its postings would double the memory of the new ones
+    del before  # a patch that failed used it up; and its files need not be held while new ones are made
     if index is None:
         index = _fresh_index(archive, filed, keys, store)
     yield from search.index_files(index, archive)
