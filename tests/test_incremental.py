@@ -202,3 +202,47 @@ def test_an_edit_to_an_article_no_feed_shows_keeps_the_feeds(tmp_path):
     assert "Đoạn mới ở bài mới nhất".encode() in (out / urls.FEED).read_bytes()
     cold = build(content, tmp_path / "cold", Config(), None, cache_dir=None)
     assert cold.ok and tree(out) == tree(tmp_path / "cold")
+
+
+def test_an_edit_build_patches_the_last_search_index_reading_only_the_edited_articles_entries(tmp_path):
+    content = start(tmp_path)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    edited = content / "bai-1.md"
+    own = cache / f"search-{shard_of(Path('bai-1.md'))}.pickle"
+    others = [p for p in cache.glob("search-*.pickle") if p != own and p.name != "search-index.pickle"]
+    assert others
+    for part in others:  # an index made from scratch needs every article's entry, and would save these again
+        part.unlink()
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn mới về phòng cháy.\n", encoding="utf-8")
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    assert not [part for part in others if part.exists()]
+    cold = build(content, tmp_path / "cold", Config(), None, cache_dir=None)
+    assert cold.ok and tree(out) == tree(tmp_path / "cold")
+
+
+def test_a_change_that_moves_articles_makes_the_search_index_from_scratch_as_a_cold_build_does(tmp_path):
+    content = start(tmp_path)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    others = [p for p in cache.glob("search-*.pickle") if p.name != "search-index.pickle"]
+    for part in others:
+        part.unlink()
+    moved = content / "bai-4.md"  # the oldest becomes the newest: every id moves
+    moved.write_text(moved.read_text(encoding="utf-8").replace(f"date: {DATES[0]}", "date: 2023-01-01"), encoding="utf-8")
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    assert all(part.exists() for part in others)
+    cold = build(content, tmp_path / "cold", Config(), None, cache_dir=None)
+    assert cold.ok and tree(out) == tree(tmp_path / "cold")
+
+
+def test_a_damaged_search_index_in_the_cache_means_one_made_from_scratch(tmp_path):
+    content = start(tmp_path)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    (cache / "search-index.pickle").write_bytes(b"\x80\x05not a pickle")
+    edited = content / "bai-1.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn mới.\n", encoding="utf-8")
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    cold = build(content, tmp_path / "cold", Config(), None, cache_dir=None)
+    assert cold.ok and tree(out) == tree(tmp_path / "cold")

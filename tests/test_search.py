@@ -204,3 +204,109 @@ def test_a_task_is_found_by_the_registry_name_of_its_organisation(tmp_path):
     shards = "".join(data.decode("utf-8") for name, data in files.items() if name.startswith(urls.SEARCH_DATA + "/t-"))
     assert '"hiep":{' in shards and '"lien":{' in shards  # only the registry's name has these words
     assert "ghi" not in re.findall(r'"(\w+)":\{', shards)  # an unassigned task files under no searchable name
+
+
+# Patching the index after an edit: the same files as making it from scratch.
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from hypothesis import settings
+
+from wardsite.archive import assemble
+from wardsite.model import Article, Category, Task, pack_html
+from wardsite.registry import Registry
+
+SYLLABLES = ["thụy", "thuỵ", "dương", "đường", "giang", "Giang", "hội", "hoi", "của", "phòng", "chống", "cháy", "nổ", "2021", "a", "ă", "â", "đ", "xyz"]
+# Words, and the spaces and marks between them that the metadata keeps as written.
+TEXTS = st.lists(st.sampled_from(SYLLABLES) | st.sampled_from([" ", "  ", ", ", "(", ")", "–", "\n", "_", "<&>", "\u2028", "'"]), max_size=10).map(" ".join)
+
+
+def made_article(n: int, title: str, body: str, task: str = "", ward: str = "Đức Giang") -> Article:
+    """Article n of a made-up archive: one a day, newest first, so that n is its id."""
+    date = datetime(2021, 6, 1, 8, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")) - timedelta(days=n)
+    return Article(
+        path=Path(f"bai-{n}.md"), slug=f"bai-{n}", title=title, date=date, has_time=True, ward=fold(ward).replace(" ", "-"), ward_name=ward,
+        category=Category("Công tác đảng", "cong-tac-dang"), tasks=(Task(task, "MTTQ"),) if task else (), packed_body=pack_html(f"<p>{body}</p>"),
+        summary=body, digest=f"{title}|{body}|{task}",
+    )
+
+
+def made_archive(articles):
+    return assemble(articles, Registry())
+
+
+def patch(index, archive, edited):
+    """index patched to archive, whose articles at the places edited changed in place; None when it cannot be."""
+    keys = [search.article_key(a, None) for a in archive.articles]
+    places = search.changed_places(index, keys)
+    assert places == sorted(edited)
+    changes = {i: (search.entry(article), search.entry(archive.articles[i])) for i, article in edited.items()}
+    return search.patched(index, archive.articles, keys, changes)
+
+
+def fresh(archive):
+    found = [search.entry(a) for a in archive.articles]
+    return search.fresh_index(archive.articles, found, [search.article_key(a, None) for a in archive.articles])
+
+
+EDITS = st.lists(st.tuples(st.integers(0, 44), TEXTS, TEXTS, TEXTS), min_size=1, max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=st.lists(st.tuples(TEXTS, TEXTS), min_size=45, max_size=45), edits=EDITS)
+def test_an_index_patched_for_edits_in_place_has_the_files_of_one_made_from_scratch(first, edits):
+    articles = [made_article(n, title, body) for n, (title, body) in enumerate(first)]
+    archive = made_archive(articles)
+    index = fresh(archive)
+    for place, title, body, task in edits:
+        edited = {place: archive.articles[place]}
+        changed = made_article(place, title, body, task)
+        if search.article_key(changed, None) == search.article_key(edited[place], None):
+            continue
+        archive = made_archive(archive.articles[:place] + (changed,) + archive.articles[place + 1 :])
+        index = patch(index, archive, edited)
+        assert index is not None
+        assert dict(search.index_files(index, archive)) == search.search_files(archive, Config())
+
+
+def test_an_edit_that_would_split_a_shard_is_not_patched_but_made_from_scratch(monkeypatch):
+    archive = made_archive([made_article(n, "Hội nghị", "giang") for n in range(3)])
+    monkeypatch.setattr(search, "SHARD_LIMIT", 45)
+    index = fresh(archive)
+    assert index.split == []
+    edited = {1: archive.articles[1]}
+    grown = made_archive([archive.articles[0], made_article(1, "Hội nghị", "giang giảng giãng giáng giạng giàng"), archive.articles[2]])
+    assert patch(index, grown, edited) is None
+    assert fresh(grown).split == ["gi"]
+
+
+def test_an_edit_within_a_split_shard_is_patched_in_place(monkeypatch):
+    monkeypatch.setattr(search, "SHARD_LIMIT", 45)
+    archive = made_archive([made_article(n, "Hội nghị", "giang giảng giãng giáng giạng giàng") for n in range(3)])
+    index = fresh(archive)
+    assert index.split == ["gi"]
+    edited = {2: archive.articles[2]}
+    archive = made_archive([*archive.articles[:2], made_article(2, "Hội nghị", "giang giảng giãng giáng giạng giàng ghi")])
+    index = patch(index, archive, edited)
+    assert index is not None and index.split == ["gi"]
+    assert dict(search.index_files(index, archive)) == search.search_files(archive, Config())
+
+
+def test_an_index_made_with_other_limits_or_for_another_number_of_articles_is_not_patched(monkeypatch):
+    archive = made_archive([made_article(n, "Hội nghị", "giang") for n in range(3)])
+    index = fresh(archive)
+    keys = [search.article_key(a, None) for a in archive.articles]
+    assert search.changed_places(index, keys) == []
+    assert search.changed_places(index, keys[:2]) is None
+    assert search.changed_places("an old cache", keys) is None
+    monkeypatch.setattr(search, "META_SIZE", 10)
+    assert search.changed_places(index, keys) is None
+
+
+@given(st.lists(st.integers(min_value=0, max_value=100_000), unique=True), st.integers(min_value=0, max_value=100_001), st.booleans())
+def test_an_id_put_into_or_taken_out_of_encoded_ids_gives_the_encoding_of_the_new_ids(ids, i, present):
+    ids = sorted(ids)
+    now = sorted(set(ids) | {i}) if present else [n for n in ids if n != i]
+    assert search.with_id(search.encode_ids(ids), i, present) == search.encode_ids(now)

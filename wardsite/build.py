@@ -28,8 +28,7 @@ from .pages import collisions, plan
 from .publish import Busy, clear_leftovers, locked, publish, refusal, spool, write_files
 from .registry import Registry, load_registry
 from .render import Theme, render_stream
-from .search import entries as search_entries
-from .search import search_files
+from . import search
 from .tasks import assign_tasks, organisation_names, task_pages, unknown_assignees
 from .workers import Laters, few_collections, map_indexed, settle
 
@@ -343,16 +342,59 @@ def reusable_parts(parts, last: dict | None, output: Path | None) -> tuple[dict[
 
 
 def _search_index(archive: Archive, config: Config, taskbook, store: Store | None):
+    """The search index's files; with a store, patched from the last build's index when only some articles changed in place."""
     filed = organisation_names(taskbook)
-    stored = store.load_shards("search") if store else []
-    indexed = search_entries(archive.articles, {k: v for part in stored for k, v in part.items()}, filed)
+    keys = [search.article_key(a, filed) for a in archive.articles]
+    before = store.load("search-index") if store else None
+    places = search.changed_places(before, keys)
+    index = _patched_index(archive, filed, keys, before, places, store) if places is not None else None
+    unchanged = index is not None and index is before
+    del before  # a patch that failed used it up; and its files need not be held while new ones are made
+    if index is None:
+        index = _fresh_index(archive, filed, keys, store)
+    yield from search.index_files(index, archive)
+    if store and not unchanged:
+        store.save("search-index", index)
+
+
+def _search_entries(articles, filed, store: Store | None, parts) -> tuple[dict, list[dict]]:
+    """The search entries of articles by key, from and into the parts of the store's entry cache numbered
+    parts (which must hold all of them), and those parts as they were."""
+    stored = store.load_shards("search", only=parts) if store else []
+    indexed = search.entries(articles, {k: v for part in stored for k, v in part.items()}, filed)
     if store:
-        parts = [{} for _ in range(SHARDS)]
+        made = [{} for _ in range(SHARDS)]
         for entry_key, found in indexed.items():
-            parts[shard_of(entry_key[1])][entry_key] = found
-        store.save_shards("search", parts, stored)
-        del parts, stored
-    yield from search_files(archive, config, indexed, filed).items()
+            made[shard_of(entry_key[1])][entry_key] = found
+        store.save_shards("search", made, stored)
+    return indexed, stored
+
+
+def _fresh_index(archive: Archive, filed, keys, store: Store | None) -> search.Index:
+    indexed, _ = _search_entries(archive.articles, filed, store, range(SHARDS))
+    found = [indexed[search.entry_key(a, filed)] for a in archive.articles]
+    del indexed
+    return search.fresh_index(archive.articles, found, keys)
+
+
+def _patched_index(archive: Archive, filed, keys, before: search.Index, places: list[int], store: Store) -> search.Index | None:
+    """The last build's index patched for the articles changed in place, or None when it cannot be.
+
+    Only the parts of the entry cache that hold those articles are read:
+    their entries as they were come out of the index, as they are go in.
+    """
+    if not places:
+        return before
+    parts = {shard_of(search.entry_key_of(key)[1]) for i in places for key in (before.keys[i], keys[i])}
+    indexed, stored = _search_entries([a for a in archive.articles if shard_of(a.path) in parts], filed, store, parts)
+    earlier = {k: v for n in parts for k, v in stored[n].items()}
+    changes = {}
+    for i in places:
+        was = earlier.get(search.entry_key_of(before.keys[i]))
+        if was is None:
+            return None
+        changes[i] = (was, indexed[search.entry_key_of(keys[i])])
+    return search.patched(before, archive.articles, keys, changes)
 
 
 def _feeds(archive: Archive, config: Config):

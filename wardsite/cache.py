@@ -129,9 +129,9 @@ class Store:
             return None
         return value if stored_key == self.key else None
 
-    def load_shards(self, name: str) -> list[dict]:
-        """The SHARDS parts saved by save_shards; {} for each part missing."""
-        return [self.load(f"{name}-{n}") or {} for n in range(SHARDS)]
+    def load_shards(self, name: str, only=range(SHARDS)) -> list[dict]:
+        """The SHARDS parts saved by save_shards; {} for each part missing, or not among the numbers only."""
+        return [(self.load(f"{name}-{n}") or {}) if n in only else {} for n in range(SHARDS)]
 
     def save_shards(self, name: str, parts: list[dict], before: list[dict], meanwhile: bool = False) -> None:
         """Save the parts that differ from those loaded before (an unchanged entry is the very object loaded, so compares at once).

@@ -13,6 +13,12 @@ hands data to `wardsearch` (theme/static/search.js), in three kinds of file:
 
 Article ids are places in archive.articles (newest first). Id lists are delta
 coded as base-64 varints (see `encode_ids`); `search.js` decodes them.
+
+The build keeps the finished files in its cache (`Index`). When articles
+change in place (an edit keeps every id), the files are patched, not made
+again: each changed article's id goes out of the lists of the forms it lost
+and into those of the forms it gained, in the shards that hold them, and the
+metadata shards holding it are made again. Anything else starts over.
 """
 
 from __future__ import annotations
@@ -22,11 +28,13 @@ import json
 import re
 import unicodedata
 from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate, chain
+from pathlib import Path
 
 from . import urls
 from .archive import Archive
@@ -77,6 +85,10 @@ _SMALL = tuple(encode_number(n) for n in range(1 << 15))
 _SMALL_LIMIT = len(_SMALL)
 
 
+def _varint(n: int) -> str:
+    return _SMALL[n] if n < _SMALL_LIMIT else encode_number(n)
+
+
 def encode_ids(ids) -> str:
     """Ascending ids as varints: the first id, then each gap less one."""
     out, previous = [], -1
@@ -107,6 +119,31 @@ def decode_ids(code: str) -> list[int]:
         previous += gap + 1
         ids.append(previous)
     return ids
+
+
+# One varint: characters worth 32 and up (more follow), then one worth less.
+_VARINT = re.compile(r"[g-z0-9_-]*[A-Za-f]")
+_STEP = {code: n + 1 for n, code in enumerate(_SMALL)}  # a varint's gap plus one: how far it moves the id
+
+
+def with_id(code: str, i: int, present: bool) -> str:
+    """Ids as encode_ids gives them, with id i in (present) or out; only the varints beside it are made again."""
+    numbers = _VARINT.findall(code)
+    steps = list(map(_STEP.get, numbers))
+    if None in steps:  # a gap too big for the table
+        steps = [_STEP.get(n) or decode_numbers(n)[0] + 1 for n in numbers]
+    ends = [0, *accumulate(steps)]  # each id plus one, after 0 for "none yet"
+    at = bisect_left(ends, i + 1, 1) - 1  # how many ids are below i
+    there = at < len(numbers) and ends[at + 1] == i + 1
+    if there == present:
+        return code
+    if present:  # i goes in before the id at `at`, whose gap now counts from i
+        gaps = [i - ends[at]] + ([ends[at + 1] - i - 2] if at < len(numbers) else [])
+        rest = at + 1
+    else:  # i goes out: the id after it counts from the one before it
+        gaps = [ends[at + 2] - ends[at] - 1] if at + 1 < len(numbers) else []
+        rest = at + 2
+    return "".join(numbers[:at]) + "".join(map(_varint, gaps)) + "".join(numbers[rest:])
 
 
 def js_json(value) -> str:
@@ -236,29 +273,31 @@ def _ids() -> array:
     return array("I")  # four bytes an id: a national archive has tens of millions of postings
 
 
-def postings(found: list[Entry]) -> dict[str, dict[str, tuple[array, array]]]:
-    """folded → exact form → (ids matching in a strong field, ids matching in the body only)."""
-    # By exact form first, one lookup a word (an archive has millions of
-    # words and tens of thousands of forms), then grouped by folded form.
+def raw_postings(found: list[Entry]) -> tuple[dict[str, array], dict[str, array]]:
+    """exact form → ids with it in a strong field, and → ids with it in the body (strong ones not taken out)."""
+    # By exact form, one lookup a word (an archive has millions of words and
+    # tens of thousands of forms); grouped by folded form after.
     strong, body = defaultdict(_ids), defaultdict(_ids)
     for i, e in enumerate(found):
         for exact in e.strong.split(" ") if e.strong else ():
             strong[exact].append(i)
         for exact in e.body.split(" ") if e.body else ():
             body[exact].append(i)
+    return dict(strong), dict(body)
+
+
+def _body_only(in_strong, in_body):
+    if in_strong and in_body:
+        taken = set(in_strong)
+        return array("I", [i for i in in_body if i not in taken])
+    return in_body
+
+
+def _forms_by_folded(strong: dict, body: dict) -> dict[str, list[str]]:
     forms_of = defaultdict(list)
     for exact in strong.keys() | body.keys():
         forms_of[fold(exact)].append(exact)
-    index = {}
-    for folded in sorted(forms_of):
-        index[folded] = forms = {}
-        for exact in sorted(forms_of[folded]):
-            in_strong, in_body = strong.get(exact) or _ids(), body.get(exact) or _ids()
-            if in_strong and in_body:
-                taken = set(in_strong)
-                in_body = array("I", [i for i in in_body if i not in taken])
-            forms[exact] = (in_strong, in_body)
-    return index
+    return forms_of
 
 
 def shard_key(folded: str, split: set[str]) -> str:
@@ -266,25 +305,34 @@ def shard_key(folded: str, split: set[str]) -> str:
     return folded[:3] if folded[:2] in split else folded[:2]
 
 
-def _encoded(index) -> dict[str, dict[str, list[str]]]:
-    return {f: {e: [encode_ids(s), encode_ids(b)] for e, (s, b) in forms.items()} for f, forms in index.items()}
+def _encoded_form(in_strong, in_body) -> list[str]:
+    """An exact form's two id lists as they stand in its shard: strong ids, and body ids less those."""
+    return [encode_ids(in_strong or ()), encode_ids(_body_only(in_strong, in_body) or ())]
 
 
-def token_shards(index) -> tuple[dict[str, dict], list[str]]:
-    """The encoded index grouped into shards, and the two-letter prefixes that were split."""
-    encoded = _encoded(index)
+def _size(folded: str, forms: dict[str, list[str]]) -> int:
+    """What a token counts for in its two-letter prefix's size (nothing when it has no forms)."""
+    return len(folded) + sum(len(e) + len(s) + len(b) + 8 for e, (s, b) in forms.items()) if forms else 0
+
+
+def _split(size: dict[str, int]) -> set[str]:
+    return {prefix for prefix, n in size.items() if n > SHARD_LIMIT}
+
+
+def token_shards(encoded: dict[str, dict[str, list[str]]]) -> tuple[dict[str, dict], list[str], dict[str, int]]:
+    """The encoded tokens grouped into shards, the two-letter prefixes that were split, and each prefix's size."""
     size = defaultdict(int)
     for folded, forms in encoded.items():
-        size[folded[:2]] += len(folded) + sum(len(e) + len(s) + len(b) + 8 for e, (s, b) in forms.items())
-    split = {prefix for prefix, n in size.items() if n > SHARD_LIMIT}
+        size[folded[:2]] += _size(folded, forms)
+    split = _split(size)
     shards = defaultdict(dict)
     for folded, forms in encoded.items():
         shards[shard_key(folded, split)][folded] = forms
-    return dict(shards), sorted(split)
+    return dict(shards), sorted(split), dict(size)
 
 
-def _file_name(kind: str, key: str, body: str) -> str:
-    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:10]
+def _file_name(kind: str, key: str, body: bytes) -> str:
+    digest = hashlib.sha256(body).hexdigest()[:10]
     safe = key if re.fullmatch(r"[a-z0-9_]+", key) else "x" + "-".join(f"{ord(c):x}" for c in key)
     return f"{kind}-{safe}.{digest}.js"
 
@@ -328,16 +376,202 @@ def unpack_text(code: str, vocabulary: list[str]) -> str:
     return "".join(out)
 
 
-def meta_shard(articles, found: list[Entry]) -> tuple[list[str], list[list]]:
-    """The word list and, per article, [title, link, date, short text, tasks as [text, assignee?]]."""
-    codes, vocabulary = pack_texts([texts for e in found for texts in e.texts])
+def meta_shard(block: list[tuple[list[list[str]], str, str]]) -> tuple[list[str], list[list]]:
+    """The word list and, per article, [title, link, date, short text, tasks as [text, assignee?]].
+
+    block: per article, its Entry.texts, its link and its date as shown.
+    """
+    codes, vocabulary = pack_texts([text for texts, _, _ in block for text in texts])
     take = iter(codes)
     docs = []
-    for a in articles:
+    for texts, link, date in block:
         title, snippet = next(take), next(take)
-        tasks = [[text, assignee] if assignee else [text] for text, assignee in ((next(take), next(take)) for _ in a.tasks)]
-        docs.append([title, urls.article(a), a.date.strftime("%d/%m/%Y"), snippet, tasks])
+        tasks = [[text, assignee] if assignee else [text] for text, assignee in ((next(take), next(take)) for _ in range(len(texts) // 2 - 1))]
+        docs.append([title, link, date, snippet, tasks])
     return vocabulary, docs
+
+
+def _shown(article, e: Entry) -> tuple[list[list[str]], str, str]:
+    return e.texts, urls.article(article), _date(article)
+
+
+def _date(article) -> str:
+    return article.date.strftime("%d/%m/%Y")
+
+
+def article_key(article, organisations: dict | None) -> tuple:
+    """What an article's part of the index depends on: its Entry's key (the path as text), its link and its day."""
+    digest, path, category, filed = entry_key(article, organisations)
+    return digest, path.as_posix(), category, filed, urls.article(article), article.date.toordinal()
+
+
+def entry_key_of(key: tuple) -> tuple:
+    """The entry_key within an article_key."""
+    return key[0], Path(key[1]), key[2], key[3]
+
+
+@dataclass(frozen=True)
+class Index:
+    """The search index's files, and what it takes to remake them after an edit without starting over.
+
+    Kept in the build cache. At 10,000 articles, making the index from the
+    articles' entries takes seconds; patching it for an edited article takes
+    a few hundredths (see `patched`): the ids of the forms it gained or lost
+    are changed in their shard's file as it stands.
+    """
+
+    keys: list[tuple]  # each article's article_key, in archive order (so by id)
+    size: dict[str, int]  # two-letter prefix → size of its tokens (see token_shards)
+    split: list[str]  # the split prefixes
+    tokens: dict[str, tuple[str, bytes]]  # shard key → its file's name and bytes
+    meta: list[tuple[str, bytes]]  # each metadata shard's file name and bytes
+    limits: tuple[int, int] = (SHARD_LIMIT, META_SIZE)  # what it was made with
+
+
+def fresh_index(articles, found: list[Entry], keys: list[tuple]) -> Index:
+    """The index of articles (newest first), given each one's Entry and article_key."""
+    strong, body = raw_postings(found)
+    encoded = {folded: {e: _encoded_form(strong.get(e), body.get(e)) for e in exacts} for folded, exacts in _forms_by_folded(strong, body).items()}
+    del strong, body
+    shards, split, size = token_shards(encoded)
+    del encoded
+    tokens = {key: _token_file(key, shards.pop(key)) for key in sorted(shards)}
+    meta = [
+        _meta_file(start, [_shown(a, e) for a, e in zip(articles[start : start + META_SIZE], found[start : start + META_SIZE])])
+        for start in range(0, len(articles), META_SIZE)
+    ]
+    return Index(list(keys), size, split, tokens, meta, (SHARD_LIMIT, META_SIZE))
+
+
+PATCH_LIMIT = 50  # articles changed in place that are always patched, however small the archive
+
+
+def changed_places(index, keys: list[tuple]) -> list[int] | None:
+    """The ids whose article changed in place since index was made, or None when index cannot be patched to keys.
+
+    Only changes that keep every article's id can be patched: the same
+    number of articles, and only some of them changed (past a tenth,
+    starting over costs less).
+    """
+    if not isinstance(index, Index) or index.limits != (SHARD_LIMIT, META_SIZE) or len(index.keys) != len(keys):
+        return None
+    places = [i for i, (was, now) in enumerate(zip(index.keys, keys)) if was != now]
+    return places if len(places) <= max(PATCH_LIMIT, len(keys) // 10) else None
+
+
+def _places(e: Entry) -> dict[str, tuple[bool, bool]]:
+    """Where an article stands in the lists of each exact form it has: (in the strong ids, in the body-only ids)."""
+    strong = set(e.strong.split(" ")) if e.strong else set()
+    body = set(e.body.split(" ")) if e.body else set()
+    return {**dict.fromkeys(body - strong, (False, True)), **dict.fromkeys(strong, (True, False))}
+
+
+def patched(index: Index, articles, keys: list[tuple], changes: dict[int, tuple[Entry, Entry]]) -> Index | None:
+    """index remade for articles whose entries changed in place (id → (Entry before, Entry now)), or None
+    when that would split a two-letter shard or join one (then only starting over gives what a cold build gives).
+
+    Uses up index.
+    """
+    split, size, tokens = set(index.split), index.size, dict(index.tokens)
+    shards = {}  # shard key → its tokens as its file has them, for each shard touched
+    nowhere = (False, False)
+    for i, (was, now) in changes.items():
+        before, after = _places(was), _places(now)
+        for exact in before.keys() | after.keys():
+            place = after.get(exact, nowhere)
+            if before.get(exact, nowhere) == place:
+                continue
+            folded = fold(exact)
+            key, prefix = shard_key(folded, split), folded[:2]
+            if key not in shards:
+                shards[key] = _token_data(key, tokens[key][1]) if key in tokens else {}
+            forms = shards[key].setdefault(folded, {})
+            size[prefix] = size.get(prefix, 0) - _size(folded, forms)
+            lists = [with_id(code, i, there) for code, there in zip(forms.get(exact, ("", "")), place)]
+            if any(lists):
+                forms[exact] = lists
+            else:
+                forms.pop(exact, None)  # no article has it any more
+            size[prefix] += _size(folded, forms)
+            if not forms:
+                del shards[key][folded]
+            if not size[prefix]:
+                del size[prefix]
+    if _split(size) != split:
+        return None
+    for key, data in shards.items():
+        if data:
+            tokens[key] = _token_file(key, data)
+        else:
+            del tokens[key]
+
+    meta = list(index.meta)
+    for number in sorted({i // META_SIZE for i in changes}):
+        start = number * META_SIZE
+        block = _meta_block(meta[number][1])
+        if _meta_file(start, block) != meta[number]:
+            return None  # its texts did not come back as they went in
+        for i in range(start, min(start + META_SIZE, len(articles))):
+            if i in changes:
+                block[i - start] = _shown(articles[i], changes[i][1])
+        meta[number] = _meta_file(start, block)
+    return Index(list(keys), size, index.split, dict(sorted(tokens.items())), meta, index.limits)
+
+
+_TOKENS = "wardsearch.tokens({},{});\n"
+
+
+def _token_file(key: str, data: dict) -> tuple[str, bytes]:
+    body = _TOKENS.format(js_json(key), js_json(data)).encode("utf-8")
+    return _file_name("t", key, body), body
+
+
+def _token_data(key: str, body: bytes) -> dict:
+    """The tokens of a shard's file (the inverse of _token_file)."""
+    start = len(_TOKENS.format(js_json(key), "").encode("utf-8")) - 3  # up to the data: "wardsearch.tokens(key,"
+    return json.loads(body[start:-3])
+
+
+def _meta_block(body: bytes) -> list[tuple[list[list[str]], str, str]]:
+    """What a metadata shard's file was made of (the inverse of _meta_file): each article's texts, link and date."""
+    _, vocabulary, docs = json.loads(b"[" + body[len(b"wardsearch.meta(") : -3] + b"]")
+    block = []
+    for title, link, date, snippet, tasks in docs:
+        codes = [title, snippet, *(code for task in tasks for code in (task[0], task[1] if len(task) > 1 else ""))]
+        block.append(([pieces(unpack_text(code, vocabulary)) for code in codes], link, date))
+    return block
+
+
+def _meta_file(start: int, block) -> tuple[str, bytes]:
+    vocabulary, docs = meta_shard(block)
+    body = f"wardsearch.meta({start},{js_json(vocabulary)},{js_json(docs)});\n".encode("utf-8")
+    return _file_name("m", str(start // META_SIZE), body), body
+
+
+def index_files(index: Index, archive: Archive):
+    """Every file of the search index, as (output path, bytes), one after another."""
+    folder = urls.SEARCH_DATA
+    for name, body in index.tokens.values():
+        yield f"{folder}/{name}", body
+    for name, body in index.meta:
+        yield f"{folder}/{name}", body
+    wards = {w.slug: n for n, w in enumerate(archive.wards)}
+    categories = {c.slug: n for n, c in enumerate(archive.categories)}
+    years = sorted(archive.years)
+    year_number = {y: n for n, y in enumerate(years)}
+    packed = "".join([_varint(wards[a.ward]) + _varint(categories[a.category.slug]) + _varint(year_number[a.year]) for a in archive.articles])
+    core = {
+        "count": len(archive.articles),
+        "wards": [[w.slug, w.name] for w in archive.wards],
+        "categories": [[c.slug, c.name] for c in archive.categories],
+        "years": years,
+        "articles": packed,  # ward, category and year of each article, as three varints
+        "split": index.split,
+        "shards": {key: name for key, (name, _) in index.tokens.items()},
+        "metaSize": META_SIZE,
+        "meta": [name for name, _ in index.meta],
+    }
+    yield urls.SEARCH_CORE, f"wardsearch.core({js_json(core)});\n".encode("utf-8")
 
 
 def search_files(archive: Archive, config: Config, known: dict | None = None, organisations: dict | None = None) -> dict[str, bytes]:
@@ -345,41 +579,7 @@ def search_files(archive: Archive, config: Config, known: dict | None = None, or
 
     known: the articles' entries by key, from `entries` (worked out here when not given).
     """
-    files: dict[str, str] = {}
-    folder = urls.SEARCH_DATA
     known = known if known is not None else entries(archive.articles, {}, organisations)
     found = [known[entry_key(a, organisations)] for a in archive.articles]
-
-    shards, split = token_shards(postings(found))
-    shard_names = {}
-    for key in sorted(shards):
-        body = f"wardsearch.tokens({js_json(key)},{js_json(shards[key])});\n"
-        shard_names[key] = _file_name("t", key, body)
-        files[f"{folder}/{shard_names[key]}"] = body
-
-    meta_names = []
-    for start in range(0, len(archive.articles), META_SIZE):
-        vocabulary, docs = meta_shard(archive.articles[start : start + META_SIZE], found[start : start + META_SIZE])
-        body = f"wardsearch.meta({start},{js_json(vocabulary)},{js_json(docs)});\n"
-        meta_names.append(_file_name("m", str(start // META_SIZE), body))
-        files[f"{folder}/{meta_names[-1]}"] = body
-
-    wards = {w.slug: n for n, w in enumerate(archive.wards)}
-    categories = {c.slug: n for n, c in enumerate(archive.categories)}
-    years = sorted(archive.years)
-    packed = "".join(
-        encode_number(wards[a.ward]) + encode_number(categories[a.category.slug]) + encode_number(years.index(a.year)) for a in archive.articles
-    )
-    core = {
-        "count": len(archive.articles),
-        "wards": [[w.slug, w.name] for w in archive.wards],
-        "categories": [[c.slug, c.name] for c in archive.categories],
-        "years": years,
-        "articles": packed,  # ward, category and year of each article, as three varints
-        "split": split,
-        "shards": shard_names,
-        "metaSize": META_SIZE,
-        "meta": meta_names,
-    }
-    files[urls.SEARCH_CORE] = f"wardsearch.core({js_json(core)});\n"
-    return {path: text.encode("utf-8") for path, text in files.items()}
+    keys = [article_key(a, organisations) for a in archive.articles]
+    return dict(index_files(fresh_index(archive.articles, found, keys), archive))
