@@ -650,6 +650,21 @@ def test_files_made_ahead_are_written_one_at_a_time_each_freed_before_the_next_i
     assert sorted(written) == [f"data/{n}.txt" for n in range(4)]
     assert all(Path(written[f"data/{n}.txt"]).read_bytes() == str(n).encode() * 1000 for n in range(4))
 
+def test_a_file_made_ahead_that_the_published_site_already_holds_is_not_written_again(tmp_path):
+    published, folder = tmp_path / "site", tmp_path / "spool"
+    (published / "data").mkdir(parents=True)
+    (published / "data/same.txt").write_bytes(b"unchanged")
+    (published / "data/other.txt").write_bytes(b"old text")
+    folder.mkdir()
+    written = write_files([("data/same.txt", b"unchanged"), ("data/other.txt", b"new text"), ("data/new.txt", b"new")], folder, published)
+    assert written["data/same.txt"] == str(published / "data/same.txt") and not (folder / "data/same.txt").exists()
+    assert Path(written["data/other.txt"]).read_bytes() == b"new text" and Path(written["data/other.txt"]).is_relative_to(folder)
+    assert (published / "data/other.txt").read_bytes() == b"old text"  # the published site is not touched
+    assert Path(written["data/new.txt"]).read_bytes() == b"new"
+    with pytest.raises(ValueError):
+        write_files([("../outside.txt", b"x")], folder, published)
+
+
 # ---- 6. Clean but careful
 
 def test_without_an_atomic_exchange_the_two_renames_still_leave_a_whole_site(tmp_path, monkeypatch):

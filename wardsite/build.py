@@ -278,7 +278,7 @@ def make_site(
     stream = spool is not None
     later = None
     if stream and to_make and not only_errors(problems):
-        later = Laters(*(functools.partial(_written, make, spool) for _, make in to_make))
+        later = Laters(*(functools.partial(_written, make, spool, output.resolve() if output else None) for _, make in to_make))
     try:
         pages = plan(archive, config, assets) + task_pages(archive, taskbook, config)
         settle()
@@ -401,8 +401,8 @@ def _feeds(archive: Archive, config: Config):
     yield from feeds(archive, config).items()
 
 
-def _written(part: Callable, folder: Path) -> dict[str, str]:
-    return write_files(part(), folder)
+def _written(part: Callable, folder: Path, old: Path | None) -> dict[str, str]:
+    return write_files(part(), folder, old)
 
 
 def _fingerprint_job(shared, i: int) -> str:

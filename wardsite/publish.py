@@ -140,11 +140,11 @@ def _put(new: str, old: str, made: set, name: str, data: bytes) -> tuple[int, in
 
 
 def _put_file(new: str, old: str, made: set, name: str, path: str) -> tuple[int, int]:
-    """Link a file made ahead (see spool) into the new site as name; the old site's copy when the bytes are the same."""
+    """Link a file made ahead (see write_files) into the new site as name: from the spool, or the old site's copy when it was the same."""
     target = _place(new, name, made)
     source = os.path.join(old, name)
     try:
-        same = filecmp.cmp(source, path, shallow=False)
+        same = path == source or filecmp.cmp(source, path, shallow=False)
     except OSError:
         same = False
     _link_or_copy(source if same else path, target)
@@ -260,11 +260,20 @@ def spool(output: Path):
         os.close(fd)
 
 
-def write_files(files, folder: Path) -> dict[str, str]:
-    """Write (name, bytes) pairs into folder as they come, each freed before the next is made; {name: path}."""
+def write_files(files, folder: Path, old: Path | None = None) -> dict[str, str]:
+    """Write (name, bytes) pairs into folder as they come, each freed before the next is made; {name: path}.
+
+    old: the site now published. A file it holds with the same bytes is not
+    written: its path there is given instead, for publish to link as it is
+    (publishing checks that the site is still the one that was compared).
+    """
     written = {}
     made = {str(folder)}
     for name, data in files:
+        _check_inside(name)
+        if old is not None and _same_bytes(old / name, data):
+            written[name] = str(old / name)
+            continue
         target = _place(str(folder), name, made)
         with open(target, "wb") as file:
             file.write(data)
