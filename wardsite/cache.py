@@ -92,6 +92,10 @@ def names_of(objects) -> dict:
     """
     table = {}
     for obj in objects:
+        known = table.get(id(getattr(obj, "article", None)))  # a filed task after its article: that name is made
+        if known is not None and type(obj).__name__ == "Filed" and known[0] is obj.article:
+            table[id(obj)] = (obj, f"{known[1]}#{obj.number}:{obj.organisation}")
+            continue
         name = _name(obj)
         if name is not None:
             table[id(obj)] = (obj, name)
