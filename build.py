@@ -2,7 +2,7 @@
 
 import sys
 
-from wardsite.cli import main
+from wardsite.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main(["build", *sys.argv[1:]]))
+    run(["build", *sys.argv[1:]])

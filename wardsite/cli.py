@@ -249,5 +249,23 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONTENT
 
 
+def run(argv: list[str] | None = None) -> None:
+    """The command line: main, then the process ends at once.
+
+    A build leaves its model (every article, page and task) to be freed one
+    object at a time as Python shuts down: half a second at 10,000 articles,
+    after the work is done. The system takes the memory back whole instead.
+    By then every file is written and closed, and every process and thread
+    the build started has ended.
+    """
+    code = main(argv)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
