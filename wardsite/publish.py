@@ -14,7 +14,6 @@ import functools
 import os
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -106,24 +105,17 @@ def publish(
         raise
 
 
-# Files linked at once: the system links into several folders at a time, twice as fast here as one by one.
-LINKING_THREADS = 4
-
-
 def _relinked(names: list[str], new: str, old: str, made: set, manifest: dict | None) -> dict[str, tuple[int, int]]:
     """Link each name from the old site into the new one; the (size, time) of each."""
-
-    def relink(name: str) -> tuple[int, int]:
+    result = {}
+    for name in names:
         target = _place(new, name, made)
         if _link_or_copy(os.path.join(old, name), target) and manifest and name in manifest:
-            return manifest[name]  # a hard link is the same file: same size and time
-        info = os.stat(target)
-        return info.st_size, info.st_mtime_ns
-
-    if len(names) < LINKING_THREADS * 16:
-        return {name: relink(name) for name in names}
-    with ThreadPoolExecutor(max_workers=LINKING_THREADS) as pool:
-        return dict(zip(names, pool.map(relink, names)))
+            result[name] = manifest[name]  # a hard link is the same file: same size and time
+        else:
+            info = os.stat(target)
+            result[name] = (info.st_size, info.st_mtime_ns)
+    return result
 
 
 def _put(new: str, old: str, made: set, name: str, data: bytes) -> tuple[int, int]:
