@@ -1,9 +1,13 @@
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import nh3
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from wardsite.content import BodyRenderer, decode, parse_article, split
+from wardsite.content import BodyRenderer, decode, first_paragraph, parse_article, split
 from wardsite.registry import parse_registry
 
 from conftest import WARDS_YAML, article
@@ -150,3 +154,24 @@ def test_bom_crlf_and_nfd_are_read_as_plain_nfc_text():
 def test_split_reports_where_the_body_starts():
     parts = split("---\na: 1\nb: 2\n---\nbody\n")
     assert parts.front_matter == "a: 1\nb: 2\n" and parts.body == "body\n" and parts.body_line == 5
+
+
+HTML_BITS = [
+    "<p>", "</p>", "<P>", "<br/>", "<div class=\"x\">", "</div>", '<a href="javascript:alert(1)" onclick="x()">', "</a>",
+    '<a href="bai.md" rel="nofollow" target="_blank">', '<img src="anh/a.jpg" alt="Ảnh">', "<script>alert(1)</script>",
+    "<style>p{}</style>", "<iframe src=x>", "<!-- c -->", "<![CDATA[x]]>", "<table><tr><td>1", "</td></tr></table>",
+    "<b><i>", "</b>", "&amp;", "&nbsp;", "&bogus;", "&", "<", ">", "\n", " ", "Đức Giang", "<svg><path d=x/></svg>",
+]
+HTMLISH = st.lists(st.sampled_from(HTML_BITS) | st.text(alphabet="aĐứ <>&;/=\"'\n", max_size=6), max_size=20).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(HTMLISH)
+def test_the_kept_sanitiser_cleans_as_nh3_clean_does(html):
+    assert BodyRenderer()._cleaner.clean(html) == nh3.clean(html, link_rel="noopener noreferrer")
+
+
+@given(HTMLISH)
+def test_the_first_paragraph_is_the_shortest_run_from_the_first_p_to_a_closing_p(html):
+    m = re.search(r"<p>(.*?)</p>", html, re.S)
+    assert first_paragraph(html) == (m.group(1) if m else html)

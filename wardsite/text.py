@@ -13,7 +13,10 @@ from slugify import slugify as _slugify
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 _TONE_RANK = {"": 0, "\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+# Runs of blanks that are not already one plain space: most texts have none,
+# and a pattern that also met every single space would copy the text to
+# put each back.
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u3000]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
