@@ -1,3 +1,5 @@
+import dataclasses
+import pickle
 import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -8,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wardsite.content import BodyRenderer, decode, first_paragraph, parse_article, split
+from wardsite.model import Article, Ref
 from wardsite.registry import parse_registry
 
 from conftest import WARDS_YAML, article
@@ -37,6 +40,18 @@ def test_a_valid_article_loads_with_all_its_fields():
     assert [(t.text, t.assignee) for t in a.tasks] == [("Tuyên truyền", "MTTQ"), ("Giám sát", None)]
     assert a.source == "VPĐU" and a.views == 256
     assert "<li>Một</li>" in a.body_html and a.summary == "Đoạn một."
+
+
+def test_an_article_comes_back_from_pickling_field_for_field():
+    # Articles travel pickled from the processes that parse them, and to and from the cache.
+    text = article(extra="tasks:\n  - text: Tuyên truyền\n    assignee: MTTQ\n  - Giám sát\nviews: 256\n", body="Xem [biên bản](bb.pdf).\n")
+    a, _ = load(text)
+    a = dataclasses.replace(a, digest="abc")
+    back = pickle.loads(pickle.dumps(a, protocol=pickle.HIGHEST_PROTOCOL))
+    assert type(back) is Article and back == a and back.digest == "abc" and back.body_html == a.body_html
+    assert [(t.text, t.assignee, t.line) for t in back.tasks] == [("Tuyên truyền", "MTTQ", 7), ("Giám sát", None, 9)]
+    assert back.refs == a.refs == (Ref("bb.pdf", 12),) and back.refs[0].line == 12
+    assert back.date == a.date and back.date.tzinfo == a.date.tzinfo and back.category == a.category
 
 
 def test_a_date_without_time_is_midnight_in_vietnam():
