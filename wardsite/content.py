@@ -175,8 +175,9 @@ def parse_article(
     tz: tzinfo,
     render_body: BodyRenderer,
     display_path: Path | None = None,
+    digest: str = "",
 ) -> tuple[Article | None, list[ContentError]]:
-    """An article from the text of its file, or the problems that stop it."""
+    """An article from the text of its file, or the problems that stop it; digest is that of the file's bytes."""
     where = display_path or rel_path
     parts = split(text)
     if isinstance(parts, str):
@@ -270,6 +271,7 @@ def parse_article(
             views=views,
             draft=draft is True,
             refs=local_refs(parts.body, body_html, parts.body_line),
+            digest=digest,
         ),
         [],
     )
