@@ -136,9 +136,10 @@ class _Text(HTMLParser):
 # A start or end tag written plainly: a name of letters and digits, attributes
 # whose quoted values hold no `<`, `>` or other quote. HTMLParser reads each
 # such tag as a tag, ending at its `>`; anything else (comments, CDATA, a `>`
-# in quotes, script and style, whose text is not HTML) is left to it.
+# in quotes, and the elements whose text is not read as HTML: script and style,
+# and those newer Pythons read as text too) is left to it.
 _PLAIN_TAG = re.compile(
-    r"""<(?!(?i:script|style)[\s/>])[a-zA-Z][a-zA-Z0-9]*"""
+    r"""<(?!(?i:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)[\s/>])[a-zA-Z][a-zA-Z0-9]*"""
     r"""(?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'=<>`]+))?)*\s*/?>"""
     r"""|</[a-zA-Z][a-zA-Z0-9]*\s*>"""
 )
