@@ -1,9 +1,16 @@
+import dataclasses
+import pickle
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import nh3
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from wardsite.content import BodyRenderer, decode, parse_article, split
+from wardsite.content import BodyRenderer, decode, first_paragraph, parse_article, split
+from wardsite.model import Article, Ref
 from wardsite.registry import parse_registry
 
 from conftest import WARDS_YAML, article
@@ -33,6 +40,18 @@ def test_a_valid_article_loads_with_all_its_fields():
     assert [(t.text, t.assignee) for t in a.tasks] == [("Tuyên truyền", "MTTQ"), ("Giám sát", None)]
     assert a.source == "VPĐU" and a.views == 256
     assert "<li>Một</li>" in a.body_html and a.summary == "Đoạn một."
+
+
+def test_an_article_comes_back_from_pickling_field_for_field():
+    # Articles travel pickled from the processes that parse them, and to and from the cache.
+    text = article(extra="tasks:\n  - text: Tuyên truyền\n    assignee: MTTQ\n  - Giám sát\nviews: 256\n", body="Xem [biên bản](bb.pdf).\n")
+    a, _ = load(text)
+    a = dataclasses.replace(a, digest="abc")
+    back = pickle.loads(pickle.dumps(a, protocol=pickle.HIGHEST_PROTOCOL))
+    assert type(back) is Article and back == a and back.digest == "abc" and back.body_html == a.body_html
+    assert [(t.text, t.assignee, t.line) for t in back.tasks] == [("Tuyên truyền", "MTTQ", 7), ("Giám sát", None, 9)]
+    assert back.refs == a.refs == (Ref("bb.pdf", 12),) and back.refs[0].line == 12
+    assert back.date == a.date and back.date.tzinfo == a.date.tzinfo and back.category == a.category
 
 
 def test_a_date_without_time_is_midnight_in_vietnam():
@@ -150,3 +169,24 @@ def test_bom_crlf_and_nfd_are_read_as_plain_nfc_text():
 def test_split_reports_where_the_body_starts():
     parts = split("---\na: 1\nb: 2\n---\nbody\n")
     assert parts.front_matter == "a: 1\nb: 2\n" and parts.body == "body\n" and parts.body_line == 5
+
+
+HTML_BITS = [
+    "<p>", "</p>", "<P>", "<br/>", "<div class=\"x\">", "</div>", '<a href="javascript:alert(1)" onclick="x()">', "</a>",
+    '<a href="bai.md" rel="nofollow" target="_blank">', '<img src="anh/a.jpg" alt="Ảnh">', "<script>alert(1)</script>",
+    "<style>p{}</style>", "<iframe src=x>", "<!-- c -->", "<![CDATA[x]]>", "<table><tr><td>1", "</td></tr></table>",
+    "<b><i>", "</b>", "&amp;", "&nbsp;", "&bogus;", "&", "<", ">", "\n", " ", "Đức Giang", "<svg><path d=x/></svg>",
+]
+HTMLISH = st.lists(st.sampled_from(HTML_BITS) | st.text(alphabet="aĐứ <>&;/=\"'\n", max_size=6), max_size=20).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(HTMLISH)
+def test_the_kept_sanitiser_cleans_as_nh3_clean_does(html):
+    assert BodyRenderer()._cleaner.clean(html) == nh3.clean(html, link_rel="noopener noreferrer")
+
+
+@given(HTMLISH)
+def test_the_first_paragraph_is_the_shortest_run_from_the_first_p_to_a_closing_p(html):
+    m = re.search(r"<p>(.*?)</p>", html, re.S)
+    assert first_paragraph(html) == (m.group(1) if m else html)

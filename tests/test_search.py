@@ -6,14 +6,22 @@ import json
 import re
 import sys
 import unicodedata
+from datetime import datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import article, write_archive
 from wardsite import search, urls
+from wardsite.archive import assemble
 from wardsite.build import make_site
 from wardsite.config import Config
+from wardsite.content import BodyRenderer
+from wardsite.model import Article, Category, Task, pack_html
+from wardsite.registry import Registry
 from wardsite.text import fold
 
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵĐĂÂÊÔƠƯ"
@@ -88,6 +96,13 @@ def test_tokens_are_syllables_with_their_folded_and_exact_forms():
 def test_an_entry_holds_each_exact_form_of_a_text_once(text):
     forms = search._distinct_forms(text)
     assert sorted(forms.split(" ") if forms else []) == sorted({exact for _, exact in search.tokens(text)})
+
+
+def test_case_folding_makes_no_space_and_takes_none_away():
+    # _distinct_forms splits a text at spaces before folding its case.
+    for code in range(sys.maxunicode + 1):
+        c = chr(code)
+        assert c.casefold().split() == ([c.casefold()] if not c.isspace() else []), hex(code)
 
 
 def test_the_forms_of_a_text_are_the_same_once_the_lookup_of_runs_was_emptied(monkeypatch):
@@ -208,16 +223,6 @@ def test_a_task_is_found_by_the_registry_name_of_its_organisation(tmp_path):
 
 # Patching the index after an edit: the same files as making it from scratch.
 
-from datetime import datetime, timedelta
-from pathlib import Path
-from zoneinfo import ZoneInfo
-
-from hypothesis import settings
-
-from wardsite.archive import assemble
-from wardsite.model import Article, Category, Task, pack_html
-from wardsite.registry import Registry
-
 SYLLABLES = ["thụy", "thuỵ", "dương", "đường", "giang", "Giang", "hội", "hoi", "của", "phòng", "chống", "cháy", "nổ", "2021", "a", "ă", "â", "đ", "xyz"]
 # Words, and the spaces and marks between them that the metadata keeps as written.
 TEXTS = st.lists(st.sampled_from(SYLLABLES) | st.sampled_from([" ", "  ", ", ", "(", ")", "–", "\n", "_", "<&>", "\u2028", "'"]), max_size=10).map(" ".join)
@@ -310,3 +315,65 @@ def test_an_id_put_into_or_taken_out_of_encoded_ids_gives_the_encoding_of_the_ne
     ids = sorted(ids)
     now = sorted(set(ids) | {i}) if present else [n for n in ids if n != i]
     assert search.with_id(search.encode_ids(ids), i, present) == search.encode_ids(now)
+
+
+class _ReferenceText(HTMLParser):
+    """The plain definition of an article's text: HTMLParser's data, each tag a space."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        self.parts.append(" ")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def reference_plain_text(body_html: str) -> str:
+    parser = _ReferenceText()
+    parser.feed(body_html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+HTML_BITS = [
+    "<p>", "</p>", "<P>", "</P >", "<br>", "<br/>", "<br />", "<hr/ >", "<h2>", "</h2>", "<li>", "</li>",
+    '<a href="../2020/bai.md#ket-luan" rel="noopener noreferrer">', "</a>", "<a href=bai.md>", "<a href='x'>",
+    '<img src="anh/hoi-nghi.jpg" alt="Hội nghị">', '<a title="a>b">', "<a title='<p>'>", '<a b="c"d>',
+    '<td align="center">', "<a\x00>", "<a\n href='x'\n>", "<a/b>", "<a =b>", "<a b=>", "<a href=x/>",
+    "< p>", "</ p>", "</>", "<>", "<3", "a<b", "<!-- <p> -->", "<!--", "-->", "<![CDATA[<p>&amp;]]>",
+    "<!DOCTYPE html>", "<?php echo 1 ?>", "<script>", "</script>", "<script type='a'>x<p>&amp;", "<style>",
+    "</style>", "<SCRIPT>", "<scripts>", "<textarea>", "<title>", "<xmp>", "<plaintext>",
+    "&amp;", "&amp", "&ampx", "&lt;", "&gt;", "&nbsp;", "&#65;", "&#x41;", "&#X1F600;", "&#0;", "&#xD800;",
+    "&#1114112;", "&bogus;", "&", "&#", "&#x;", "&notin;", "&notit;", "&AElig", "&quot;", "&#39;",
+]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(HTML_BITS), st.text(alphabet=VIETNAMESE[:20] + " \n\t\u00a0<>/&;#=\"'!-ax0", max_size=12)), max_size=24))
+def test_an_articles_text_is_what_htmlparser_reads_in_it(bits):
+    body = "".join(bits)
+    assert search.plain_text(body) == reference_plain_text(body)
+
+
+def test_the_text_of_html_made_from_markdown_is_read_without_htmlparser(monkeypatch):
+    markdown = (
+        "# Hội nghị\n\nĐoàn **TN** & *Hội CCB* <b>dự</b> [bài trước](../2020/bai.md \"Bài\") ![ảnh](anh/a.jpg)\n\n"
+        "- một\n- hai `a < b`\n\n| A | B |\n|---|:-:|\n| 1 | 2 |\n\n> trích &copy; 2021 &nbsp;hết\n\n---\nhttps://example.org\n"
+    )
+    body = BodyRenderer()(markdown)
+    expected = reference_plain_text(body)
+    monkeypatch.setattr(search, "_Text", None)  # the fast reading alone, or a TypeError
+    assert search.plain_text(body) == expected
+    assert "Hội CCB dự bài trước" in expected and "a < b" in expected and "© 2021" in expected
+
+
+@given(st.text(alphabet=VIETNAMESE[:12] + " \u00a0\t\n,.;:–-()\"'0123456789_", max_size=80))
+def test_the_pieces_of_a_text_are_its_runs_less_single_spaces_between_words(text):
+    runs = re.findall(r"\w+|\W+", text)
+    assert search.pieces(text) == [r for i, r in enumerate(runs) if not (r == " " and 0 < i < len(runs) - 1)]

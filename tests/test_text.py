@@ -1,4 +1,11 @@
-from wardsite.text import fold, identity_key, sentence_case, slugify, sort_key, vi_sorted
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from slugify import slugify as python_slugify
+
+from wardsite.text import _PLAIN_SLUG, fold, identity_key, nfc, sentence_case, slugify, sort_key, squash_spaces, vi_sorted
 
 
 def test_a_slug_turns_d_with_stroke_into_d():
@@ -51,3 +58,15 @@ def test_a_long_slug_keeps_every_word_up_to_the_cut():
     slug = slugify(title)
     assert slug == "thuong-truc-dang-uy-phuong-phuc-loi-lam-viec-voi-mttq-va-cac-doan-the-ctxh"
     assert slugify(title, max_length=0).startswith(slug + "-phuong")
+
+
+@given(st.text(alphabet="aĐ\u0301 \t\n\u00a0\u2000\u2003\u200b\u202f\u3000\u2028", max_size=30))
+def test_squashing_spaces_turns_each_run_of_blanks_into_one_space(text):
+    assert squash_spaces(text) == re.sub(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+", " ", nfc(text)).strip()
+
+
+@given(st.from_regex(_PLAIN_SLUG, fullmatch=True))
+def test_python_slugify_gives_a_plain_slug_back_as_it_is(slug):
+    # slugify returns such a text without asking python-slugify.
+    assert python_slugify(slug) == slug
+    assert slugify(slug, max_length=len(slug)) == slug

@@ -146,6 +146,87 @@ def test_any_text_reads_as_pyyaml_construct_document_reads_it(text):
     assert outcome(parse_yaml, text) == outcome(read_as_pyyaml_does, text)
 
 
+KEYS = ["title", "tasks", "text", "assignee", "views", "_a", "yes", "On", "null", "y", "a" * 201, "a" * 1100]
+PLAIN_SCALARS = [  # values written plainly enough to be read a line at a time
+    '"Hội nghị sơ kết"', '""', '"a # b: c"', "'it''s'", "''", "'a\\b'", "Đức Giang", "2021-05-13 14:48", "1853",
+    "0755", "1_000", "0x1F", "1:30", ".5", "+5", "yes", "No", "~", "null", ".nan", "http://x.vn/a?b=c", "a#c",
+    "a:b", "a   b", 'Hội "A"', "a,b]",
+]
+NEAR_MISSES = [  # values that look plain and are not
+    "a #c", "a:", "a: b", "- a", "-", "-5", "? a", "[a, b]", "{a: 1}", "&x a", "*x", "!!int 5", "|", ">", "%a", "@a", "`a",
+    "=", "<<", "# c", '"a\\"b"', '"a\\nb"', "'a'b'", '"a" b', "'a' b", '"a', "a\tb", "a\u00a0b", "a\u2028b",
+    "a\x85b", "\ufeffa", "a\x07", "a" * 1100,
+]
+INDENTS = ["", " ", "  ", "    "]
+
+
+@st.composite
+def front_matter(draw, keys, values, slips=True):
+    """Front matter of `key: value` lines and lists under `key:` lines; with slips, some rows out of line."""
+    rows = []
+    for _ in range(draw(st.integers(1, 4))):
+        key = draw(keys)
+        if draw(st.booleans()):
+            rows.append(f"{key}: {draw(values)}" + draw(st.sampled_from(["", "  "])))
+            continue
+        rows.append(f"{key}:")
+        indent = draw(st.sampled_from(INDENTS))
+        for _ in range(draw(st.integers(0, 3))):
+            here = draw(st.sampled_from(INDENTS)) if slips and draw(st.integers(0, 4)) == 0 else indent
+            if draw(st.booleans()):
+                rows.append(f"{here}- {draw(values)}")
+            else:
+                first, *more = draw(st.lists(keys, min_size=1, max_size=3))
+                gap = draw(st.sampled_from([" ", "  "]))
+                rows.append(f"{here}-{gap}{first}: {draw(values)}")
+                for k in more:
+                    column = " " * (len(here) + 1 + len(gap))
+                    if slips and draw(st.integers(0, 4)) == 0:
+                        column = draw(st.sampled_from(INDENTS + ["   ", "     "]))
+                    rows.append(f"{column}{k}: {draw(values)}")
+            if draw(st.integers(0, 3)) == 0:
+                rows.append(draw(st.sampled_from(["", "  ", "# c", "  more", "- x", "\t- x", "..."])) if slips else "")
+    return "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("value", PLAIN_SCALARS + NEAR_MISSES)
+@pytest.mark.parametrize("form", ["title: {}\n", "tasks:\n  - {}\n", "tasks:\n- text: {}\n  assignee: {}\n"])
+def test_a_value_in_each_place_a_line_can_hold_it_reads_as_pyyaml_reads_it(form, value):
+    text = form.format(value, value)
+    assert outcome(parse_yaml, text) == outcome(read_as_pyyaml_does, text)
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("form", ["{}: a\n", "{}:\n  - a\n", "tasks:\n- text: a\n  {}: b\n", "tasks:\n  - {}: a\n"])
+def test_a_key_in_each_place_a_line_can_hold_it_reads_as_pyyaml_reads_it(form, key):
+    text = form.format(key)
+    assert outcome(parse_yaml, text) == outcome(read_as_pyyaml_does, text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(front_matter(st.sampled_from(KEYS), st.sampled_from(PLAIN_SCALARS) | st.sampled_from(NEAR_MISSES)))
+def test_front_matter_read_a_line_at_a_time_reads_as_pyyaml_reads_it(text):
+    assert outcome(parse_yaml, text) == outcome(read_as_pyyaml_does, text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(front_matter(st.sampled_from(KEYS[:6]), st.sampled_from(PLAIN_SCALARS), slips=False))
+def test_plain_front_matter_is_read_a_line_at_a_time(text):
+    assert yamltext._read_plain_lines(text, 2) is not None
+    assert outcome(parse_yaml, text) == outcome(read_as_pyyaml_does, text)
+
+
+@pytest.mark.parametrize("text", [FRONT_MATTER, yaml.safe_dump(yaml.safe_load(FRONT_MATTER), allow_unicode=True, sort_keys=False, width=10_000)])
+def test_front_matter_as_editors_and_the_importer_write_it_is_read_without_libyaml(monkeypatch, text):
+    expected = outcome(read_as_pyyaml_does, text)
+
+    def refuse(*_):
+        raise AssertionError("libyaml was asked to read it")
+
+    monkeypatch.setattr(yamltext._PlainLoader, "get_single_node", refuse)
+    assert outcome(parse_yaml, text) == expected
+
+
 def test_a_key_written_twice_keeps_its_last_value_and_the_line_of_its_first():
     doc, errors = parse_yaml("tasks:\n  - x\nward: Bồ Đề\ntasks:\n  - y\n  - z\n", PATH, 2)
     assert errors == []

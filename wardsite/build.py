@@ -165,8 +165,7 @@ def parse_source(content_dir: Path, rel: Path, raw: bytes, digest: str, registry
     except ValueError as exc:
         return None, [ContentError(path, None, str(exc))]
     render_body = _renderers.get(config.trusted_html) or _renderers.setdefault(config.trusted_html, BodyRenderer(config.trusted_html))
-    article, problems = parse_article(rel, text, registry, config.tz, render_body, display_path=path)
-    return (replace(article, digest=digest) if article else None), problems
+    return parse_article(rel, text, registry, config.tz, render_body, display_path=path, digest=digest)
 
 
 def _load_job(shared, i):

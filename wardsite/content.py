@@ -142,19 +142,27 @@ class BodyRenderer:
 
     def __init__(self, trusted_html: bool = False):
         self._trusted = trusted_html
+        # nh3.clean sets up its rules anew on every call; a Cleaner keeps them.
+        self._cleaner = nh3.Cleaner(link_rel="noopener noreferrer")
 
     def __call__(self, body: str) -> str:
         produced = cmarkgfm.markdown_to_html_with_extensions(body, options=_MARKDOWN_OPTIONS, extensions=_MARKDOWN_EXTENSIONS).rstrip("\n")
-        return produced if self._trusted else nh3.clean(produced, link_rel="noopener noreferrer")
+        return produced if self._trusted else self._cleaner.clean(produced)
 
 
 _TAG = re.compile(r"<[^>]+>")
 
 
+def first_paragraph(body_html: str) -> str:
+    """The HTML inside the first <p>…</p>, or the whole body when it has none."""
+    start = body_html.find("<p>")
+    end = body_html.find("</p>", start + 3) if start >= 0 else -1
+    return body_html[start + 3 : end] if end >= 0 else body_html
+
+
 def summarise(body_html: str, limit: int = 220) -> str:
     """The first paragraph as plain text, cut at a word near limit characters."""
-    m = re.search(r"<p>(.*?)</p>", body_html, re.S)
-    plain = squash_spaces(html.unescape(_TAG.sub("", m.group(1) if m else body_html)))
+    plain = squash_spaces(html.unescape(_TAG.sub("", first_paragraph(body_html))))
     if len(plain) <= limit:
         return plain
     return plain[:limit].rsplit(" ", 1)[0] + "…"
@@ -167,8 +175,9 @@ def parse_article(
     tz: tzinfo,
     render_body: BodyRenderer,
     display_path: Path | None = None,
+    digest: str = "",
 ) -> tuple[Article | None, list[ContentError]]:
-    """An article from the text of its file, or the problems that stop it."""
+    """An article from the text of its file, or the problems that stop it; digest is that of the file's bytes."""
     where = display_path or rel_path
     parts = split(text)
     if isinstance(parts, str):
@@ -262,6 +271,7 @@ def parse_article(
             views=views,
             draft=draft is True,
             refs=local_refs(parts.body, body_html, parts.body_line),
+            digest=digest,
         ),
         [],
     )

@@ -13,7 +13,10 @@ from slugify import slugify as _slugify
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 _TONE_RANK = {"": 0, "\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+# Runs of blanks that are not already one plain space: most texts have none,
+# and a pattern that also met every single space would copy the text to
+# put each back.
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u3000]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -66,6 +69,9 @@ def words_as_is(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+_PLAIN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 @lru_cache(maxsize=65536)
 def slugify(text: str, max_length: int = 80) -> str:
     """An ASCII slug: `Đức Giang` → `duc-giang`, cut after the last whole word that fits.
@@ -73,6 +79,8 @@ def slugify(text: str, max_length: int = 80) -> str:
     python-slugify's own cut skips a word that does not fit and goes on with
     shorter ones after it, so the whole slug is made first and cut here.
     """
+    if (not max_length or len(text) <= max_length) and _PLAIN_SLUG.fullmatch(text):
+        return text  # as python-slugify gives it back, in a tenth of the time: most file names are slugs
     slug = _slugify(nfc(text).replace("đ", "d").replace("Đ", "D"))
     if max_length and len(slug) > max_length:
         slug = (slug[: max_length + 1].rsplit("-", 1)[0] if "-" in slug[:max_length] else slug[:max_length]).strip("-")
