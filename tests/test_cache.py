@@ -60,3 +60,14 @@ def test_by_value_equal_values_have_equal_fingerprints_whether_or_not_they_share
     apart = ("".join(["Bồ", " Đề"]), "".join(["Bồ Đề"]), ["".join(["Bồ ", "Đề"])])
     assert shared == apart and shared[0] is shared[1] and apart[0] is not apart[1]
     assert fingerprint(shared, by_value=True) == fingerprint(apart, by_value=True)
+
+
+def test_a_sequence_fingerprinted_item_by_item_tells_its_items_apart():
+    from wardsite.cache import fingerprint_all
+
+    items = [("bai-1.md", "Bồ Đề", (("Tuyên truyền", "MTTQ"),)), ("bai-2.md", None, ())]
+    assert fingerprint_all(iter(items)) == fingerprint_all(list(items))
+    assert fingerprint_all(items) != fingerprint_all(items[::-1])
+    assert fingerprint_all([("a", "b")]) != fingerprint_all([("a",), ("b",)])
+    word = "".join(["Bồ", " Đề"])
+    assert fingerprint_all([(word, word)], by_value=True) == fingerprint_all([("Bồ Đề", "".join(["Bồ ", "Đề"]))], by_value=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .archive import Archive, assemble
 from .assets import check_refs
-from .cache import CACHE_DIR, SHARDS, Store, fingerprint, names_of, shard_of, toolchain_key
+from .cache import CACHE_DIR, SHARDS, Store, fingerprint, fingerprint_all, names_of, shard_of, toolchain_key
 from .config import Config
 from .content import MAX_ARTICLE_BYTES, BodyRenderer, decode, parse_article
 from .errors import ContentError, only_errors
@@ -270,15 +270,16 @@ def make_site(
     # come in parts, each remade only when what it is made from changed.
     # With a spool those to remake are started now, to be made while the
     # pages are planned and rendered.
-    names = names_of(itertools.chain(archive.articles, taskbook.entries))
-    shared = fingerprint((archive.wards, archive.categories, archive.years, taskbook.organisations, taskbook.years), names)
-    parts = whole_archive_files(archive, config, taskbook, store, shared, names)
+    shared = fingerprint((archive.wards, archive.categories, archive.years, taskbook.organisations, taskbook.years))
+    parts = whole_archive_files(archive, config, taskbook, store, shared)
     kept_whole, to_make = reusable_parts(parts, last, output)
     stream = spool is not None
     later = None
     if stream and to_make and not only_errors(problems):
         later = Laters(*(functools.partial(_written, make, spool, output.resolve() if output else None) for _, make in to_make))
     try:
+        # After the processes above are forked, not before: they need not start as big as the table.
+        names = names_of(itertools.chain(archive.articles, taskbook.entries))
         pages = plan(archive, config, assets) + task_pages(archive, taskbook, config)
         settle()
         problems += collisions(pages, content_dir)
@@ -311,7 +312,7 @@ def make_site(
     )
 
 
-def whole_archive_files(archive: Archive, config: Config, taskbook, store: Store | None, shared: str, names: dict) -> tuple[tuple[str, Callable], ...]:
+def whole_archive_files(archive: Archive, config: Config, taskbook, store: Store | None, shared: str) -> tuple[tuple[str, Callable], ...]:
     """The files made from the whole archive, in parts made side by side: the search index; the open data; the feeds.
 
     Each part comes with the fingerprint of what it is made from, and,
@@ -321,9 +322,9 @@ def whole_archive_files(archive: Archive, config: Config, taskbook, store: Store
     was; the feeds show the newest articles only.
     """
     return (
-        (fingerprint(("search", shared, archive.articles), names), functools.partial(_search_index, archive, config, taskbook, store)),
-        (fingerprint(("open data", open_data_inputs(archive, taskbook)), by_value=True), functools.partial(open_data, archive, config, taskbook)),
-        (fingerprint(("feeds", shared, feed_inputs(archive, config)), names), functools.partial(_feeds, archive, config)),
+        (fingerprint(("search", shared, archive.articles)), functools.partial(_search_index, archive, config, taskbook, store)),
+        (fingerprint_all(itertools.chain([("open data",)], open_data_inputs(archive, taskbook)), by_value=True), functools.partial(open_data, archive, config, taskbook)),
+        (fingerprint(("feeds", shared, feed_inputs(archive, config))), functools.partial(_feeds, archive, config)),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 
 from . import urls
@@ -214,25 +215,23 @@ def _json_lines_bytes(document: dict, listed: str) -> bytes:
     return out.getvalue()
 
 
-def open_data_inputs(archive: Archive, book: TaskBook) -> tuple:
-    """Everything the open data is made from besides the configuration: each
-    article's fields but its body, the wards, and where each task was filed.
+def open_data_inputs(archive: Archive, book: TaskBook):
+    """Everything the open data is made from besides the configuration, one
+    article at a time: its fields but its body, and the organisation each of
+    its tasks was filed under; then the wards and the organisations.
 
     A build reuses the last open data when these are the same; whatever
     _articles or tasks_csv comes to read must be here too. Plain strings and
-    numbers: quick to hash by value (cache.fingerprint) at 100,000 articles.
+    numbers, to be hashed by value (cache.fingerprint_all).
     """
-    articles = tuple(
-        (
+    filed = iter(book.entries)  # in the articles' order, each article's tasks in turn
+    for a in archive.articles:
+        yield (
             str(a.path), a.slug, a.title, a.date.isoformat(), a.has_time, a.ward, a.category.name, a.category.slug, a.source, a.views,
-            a.summary, tuple((t.text, t.assignee) for t in a.tasks),
+            a.summary, tuple((t.text, t.assignee) for t in a.tasks), tuple(entry.organisation for entry in itertools.islice(filed, len(a.tasks))),
         )
-        for a in archive.articles
-    )
-    filed = tuple(entry.organisation for entry in book.entries)  # in the articles' order, each article's tasks in turn
-    wards = tuple((w.slug, w.name) for w in archive.wards)
-    organisations = tuple((o.slug, o.name, o.registered) for o in book.organisations)
-    return articles, filed, wards, organisations
+    yield tuple((w.slug, w.name) for w in archive.wards)
+    yield tuple((o.slug, o.name, o.registered) for o in book.organisations)
 
 
 def open_data(archive: Archive, config: Config, book: TaskBook):
