@@ -23,6 +23,12 @@ def tree(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def assert_as_a_cold_build(content, out, cold_out):
+    """out holds exactly what a build of content from scratch, into cold_out, gives."""
+    cold = build(content, cold_out, Config(), None, cache_dir=None)
+    assert cold.ok and tree(out) == tree(cold_out)
+
+
 def start(tmp_path):
     files = {f"bai-{i}.md": article(title=f"Bài {i}", ward=WARDS[i % 3], date=DATES[i % 4]) for i in range(5)}
     return write_archive(tmp_path, files)
@@ -136,8 +142,7 @@ def test_a_task_reworded_in_place_is_reworded_on_every_task_page_that_lists_it(t
     assert build(content, out, Config(), None, cache_dir=cache).ok
     edited.write_text(article(title="Bài 1", ward=WARDS[1], date=DATES[1], extra=TASKS.replace("Tuyên truyền", "Vận động")), encoding="utf-8")
     assert build(content, out, Config(), None, cache_dir=cache).ok
-    cold = build(content, tmp_path / "cold", Config(), None, cache_dir=None)
-    assert cold.ok and tree(out) == tree(tmp_path / "cold")
+    assert_as_a_cold_build(content, out, tmp_path / "cold")
     shown = [path for path, data in tree(out).items() if path.startswith("nhiem-vu/to-chuc/") and "Vận động".encode() in data]
     assert shown and not [path for path, data in tree(out).items() if "Tuyên truyền".encode() in data]
 
@@ -158,8 +163,7 @@ def test_an_edit_rewrites_the_one_part_of_the_article_cache_that_holds_it(tmp_pa
     assert again.ok and again.articles == 5
     after = stamps()
     assert [name for name in before if after[name] != before[name]] == [f"articles-{shard_of(Path('bai-1.md'))}.pickle"]
-    cold = build(content, tmp_path / "cold", Config(), None, cache_dir=None)
-    assert tree(out) == tree(tmp_path / "cold") and cold.ok
+    assert_as_a_cold_build(content, out, tmp_path / "cold")
 
 
 def test_an_edit_to_a_body_keeps_the_open_data_and_a_new_title_remakes_it(tmp_path):
@@ -178,8 +182,7 @@ def test_an_edit_to_a_body_keeps_the_open_data_and_a_new_title_remakes_it(tmp_pa
     new_title = build(content, out, Config(), None, cache_dir=cache)
     assert new_title.ok and urls.ARTICLES_JSON not in new_title.reused
     assert "Bài một" in (out / "data/articles.json").read_text(encoding="utf-8")
-    cold = build(content, tmp_path / "cold", Config(), None, cache_dir=None)
-    assert cold.ok and tree(out) == tree(tmp_path / "cold")
+    assert_as_a_cold_build(content, out, tmp_path / "cold")
 
 
 def test_an_edit_to_an_article_no_feed_shows_keeps_the_feeds(tmp_path):
@@ -200,8 +203,7 @@ def test_an_edit_to_an_article_no_feed_shows_keeps_the_feeds(tmp_path):
     new_edit = build(content, out, Config(), None, cache_dir=cache)
     assert new_edit.ok and not feed_files & new_edit.reused
     assert "Đoạn mới ở bài mới nhất".encode() in (out / urls.FEED).read_bytes()
-    cold = build(content, tmp_path / "cold", Config(), None, cache_dir=None)
-    assert cold.ok and tree(out) == tree(tmp_path / "cold")
+    assert_as_a_cold_build(content, out, tmp_path / "cold")
 
 
 def test_an_edit_build_patches_the_last_search_index_reading_only_the_edited_articles_entries(tmp_path):
@@ -217,8 +219,7 @@ def test_an_edit_build_patches_the_last_search_index_reading_only_the_edited_art
     edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn mới về phòng cháy.\n", encoding="utf-8")
     assert build(content, out, Config(), None, cache_dir=cache).ok
     assert not [part for part in others if part.exists()]
-    cold = build(content, tmp_path / "cold", Config(), None, cache_dir=None)
-    assert cold.ok and tree(out) == tree(tmp_path / "cold")
+    assert_as_a_cold_build(content, out, tmp_path / "cold")
 
 
 def test_a_change_that_moves_articles_makes_the_search_index_from_scratch_as_a_cold_build_does(tmp_path):
@@ -232,8 +233,7 @@ def test_a_change_that_moves_articles_makes_the_search_index_from_scratch_as_a_c
     moved.write_text(moved.read_text(encoding="utf-8").replace(f"date: {DATES[0]}", "date: 2023-01-01"), encoding="utf-8")
     assert build(content, out, Config(), None, cache_dir=cache).ok
     assert all(part.exists() for part in others)
-    cold = build(content, tmp_path / "cold", Config(), None, cache_dir=None)
-    assert cold.ok and tree(out) == tree(tmp_path / "cold")
+    assert_as_a_cold_build(content, out, tmp_path / "cold")
 
 
 def test_a_damaged_search_index_in_the_cache_means_one_made_from_scratch(tmp_path):
@@ -244,5 +244,4 @@ def test_a_damaged_search_index_in_the_cache_means_one_made_from_scratch(tmp_pat
     edited = content / "bai-1.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn mới.\n", encoding="utf-8")
     assert build(content, out, Config(), None, cache_dir=cache).ok
-    cold = build(content, tmp_path / "cold", Config(), None, cache_dir=None)
-    assert cold.ok and tree(out) == tree(tmp_path / "cold")
+    assert_as_a_cold_build(content, out, tmp_path / "cold")

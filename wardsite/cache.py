@@ -123,10 +123,7 @@ def fingerprint_all(items, by_value: bool = False) -> str:
     and the processes forked after it would start that much bigger."""
     digest = hashlib.blake2b(digest_size=16)
     for item in items:
-        buffer = io.BytesIO()
-        _Fingerprinter(buffer, {}, by_value).dump(item)
-        digest.update(len(buffer.getbuffer()).to_bytes(8, "little"))
-        digest.update(buffer.getbuffer())
+        digest.update(fingerprint(item, by_value=by_value).encode("ascii"))  # fixed length: items cannot run into each other
     return digest.hexdigest()
 
 

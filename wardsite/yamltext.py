@@ -232,18 +232,15 @@ def _is_text_key(raw: str) -> bool:
 def _read_plain_lines(text: str, first_line: int) -> YamlDoc | None:
     """The document as parse_yaml reads it, when every line is one of front matter's plain lines; else None."""
     data, lines = {}, {}
-    rows = text.split("\n")
+    rows = [(number, row) for number, row in enumerate(text.split("\n"), first_line) if row]  # blank lines say nothing here
     n, i = len(rows), 0
     while i < n:
-        row = rows[i]
-        if not row:
-            i += 1
-            continue
+        number, row = rows[i]
         m = _LINE_KEY.fullmatch(row)
         if not m or not _is_text_key(m.group(1)):
             return None
         key = m.group(1)
-        lines.setdefault((key,), first_line + i)
+        lines.setdefault((key,), number)
         i += 1
         if m.group(2) is not None:
             value = _scalar(m.group(2))
@@ -251,26 +248,21 @@ def _read_plain_lines(text: str, first_line: int) -> YamlDoc | None:
                 return None
             data[key] = value
             continue
-        while i < n and not rows[i]:
-            i += 1
-        item = _LINE_ITEM.fullmatch(rows[i]) if i < n else None
+        item = _LINE_ITEM.fullmatch(rows[i][1]) if i < n else None
         if item is None:
             data[key] = None  # `key:` with nothing under it
             continue
         # A list under the key, its items all as far in as the first.
         items, indent = [], item.group(1)
         while i < n:
-            row = rows[i]
-            if not row:
-                i += 1
-                continue
+            number, row = rows[i]
             item = _LINE_ITEM.fullmatch(row)
             if item is None:
                 break
             if item.group(1) != indent:
                 return None
             place = (key, len(items))
-            lines[place] = first_line + i
+            lines[place] = number
             if item.group(4) is not None:
                 value = _scalar(item.group(4))
                 if value is _NOT_PLAIN:
@@ -285,12 +277,10 @@ def _read_plain_lines(text: str, first_line: int) -> YamlDoc | None:
                 value = _scalar(raw)
                 if value is _NOT_PLAIN or not _is_text_key(name):
                     return None
-                lines.setdefault(place + (name,), first_line + i)
+                lines.setdefault(place + (name,), rows[i][0])
                 found[name] = value
                 i += 1
-                while i < n and not rows[i]:
-                    i += 1
-                more = _LINE_ITEM_KEY.fullmatch(rows[i]) if i < n else None
+                more = _LINE_ITEM_KEY.fullmatch(rows[i][1]) if i < n else None
                 if more is None or len(more.group(1)) != column:
                     break
                 name, raw = more.group(2), more.group(3)
