@@ -9,6 +9,7 @@ import itertools
 import os
 import stat
 import time
+import zlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from .archive import Archive, assemble
 from .assets import check_refs
-from .cache import CACHE_DIR, SHARDS, Store, fingerprint, fingerprint_all, names_of, shard_of, toolchain_key
+from .cache import CACHE_DIR, SHARDS, Store, fingerprint, fingerprint_all, names_of, record, record_digest, shard_of, toolchain_key
 from .config import Config
 from .content import MAX_ARTICLE_BYTES, BodyRenderer, decode, parse_article
 from .errors import ContentError, only_errors
@@ -25,10 +26,10 @@ from .model import Article
 from .opendata import open_data, open_data_inputs
 from .organisations import load_organisations
 from .pages import collisions, plan
-from .publish import Busy, clear_leftovers, locked, publish, refusal, spool, write_files
+from .publish import Busy, clear_leftovers, locked, publish, publish_in_place, refusal, spool, write_files
 from .registry import Registry, load_registry
 from .render import Theme, render_stream
-from . import search
+from . import edits, search, urls
 from .tasks import assign_tasks, organisation_names, task_pages, unknown_assignees
 from .workers import Laters, few_collections, map_indexed, settle
 
@@ -50,6 +51,8 @@ class Outcome:
     render: Callable | None = None  # with a spool: render(sink) renders them (see render.render_stream), once
     later: Laters | None = None  # with a spool: the whole-archive files being written there meanwhile, when they changed
     later_keys: tuple = ()  # the fingerprint of what each of later's parts is made from
+    base: edits.Base | None = None  # with a store: what edit builds start from (see edits), but its model
+    base_model: Callable | None = None  # gives base with its model, which takes a while to make
 
     @property
     def errors(self) -> list[ContentError]:
@@ -285,7 +288,13 @@ def make_site(
         problems += collisions(pages, content_dir)
         if only_errors(problems):
             return Outcome(tuple(problems), len(articles), 0, {}, time.perf_counter() - started, later=later)
-        fingerprints = dict(zip((page.dest for page in pages), map_indexed(_fingerprint_job, (pages, shared, names), len(pages))))
+        fingerprinted = map_indexed(_fingerprint_job, (pages, shared, names, store is not None), len(pages))
+        base = None
+        if store is not None:
+            base = edits.base_of(archive, pages, fingerprinted, shared, parts[1][0], content_dir)
+            fingerprinted = [digest for digest, _, _ in fingerprinted]
+        fingerprints = dict(zip((page.dest for page in pages), fingerprinted))
+        del fingerprinted
         reused = unchanged_pages(fingerprints, last, output)
         files, rendering, start = render_stream(pages, archive, config, Theme(templates_dir), taskbook, skip=reused)
         settle()
@@ -309,6 +318,7 @@ def make_site(
     return Outcome(
         tuple(problems), len(articles), len(pages), files, time.perf_counter() - started, reused, fingerprints, frozenset(whole),
         min(waiting, default=None), rendering, start, later, tuple(key for key, _ in to_make) if later else (),
+        base, functools.partial(edits.with_model, base, archive, taskbook) if base else None,
     )
 
 
@@ -405,10 +415,13 @@ def _written(part: Callable, folder: Path, old: Path | None) -> dict[str, str]:
     return write_files(part(), folder, old)
 
 
-def _fingerprint_job(shared, i: int) -> str:
-    pages, facts, names = shared
+def _fingerprint_job(shared, i: int):
+    """The page's fingerprint; with keep, also its record, packed, and the paths of the articles it names (see cache.record)."""
+    pages, facts, names, keep = shared
     page = pages[i]
-    return fingerprint((page.template, page.title, page.crumbs, page.context, facts), names)
+    data, named = record((page.template, page.title, page.crumbs, page.context, facts), names)
+    digest = record_digest(data)
+    return (digest, zlib.compress(data, 1), named) if keep else digest
 
 
 def unchanged_pages(fingerprints: dict[str, str], last: dict | None, output: Path | None) -> frozenset[str]:
@@ -434,27 +447,21 @@ def _as_left(names, last: dict | None, output: Path | None) -> frozenset[str]:
     return frozenset(kept)
 
 
-def content_marks(content_dir: Path) -> str:
-    """A digest of the name, size and time of every file under the content folder."""
+def content_marks(files: dict[str, tuple[int, int]]) -> str:
+    """A digest of the name, size and time of every file under the content folder (see edits.content_files)."""
     h = hashlib.blake2b(digest_size=16)
-    for folder, subfolders, names in os.walk(content_dir, followlinks=True):
-        subfolders.sort()
-        for name in sorted(names):
-            path = os.path.join(folder, name)
-            try:
-                info = os.stat(path)
-            except OSError:
-                continue
-            h.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+    for path, (size, mtime) in files.items():
+        h.update(f"{path}\0{size}\0{mtime}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 
-def _identity(output: Path) -> int | None:
-    """The output folder's inode: every publish swaps in a new folder, so it names the site there."""
+def _identity(output: Path) -> tuple[int, int] | None:
+    """The output folder's inode and time: a publish swaps in a new folder or, in place, moves its time on."""
     try:
-        return os.stat(output).st_ino
+        info = os.stat(output)
     except OSError:
         return None
+    return info.st_ino, info.st_mtime_ns
 
 
 @few_collections()
@@ -476,14 +483,34 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
     found = _identity(output)
     store = Store(toolchain_key(config, content_dir, templates_dir), cache_dir) if cache_dir else None
     last = store.load("pages") if store else None
-    marks = content_marks(content_dir) if store else None
+    files = edits.content_files(content_dir) if store else None
+    marks = content_marks(files) if store else None
     due = last and last.get("release") and datetime.now(config.tz) >= last["release"]
-    if last and last.get("marks") == marks and not due and len(_as_left(last["manifest"], last, output)) == len(last["manifest"]):
+    intact = bool(last) and not due and len(_as_left(last["manifest"], last, output)) == len(last["manifest"])
+    if intact and last.get("marks") == marks:
         return Outcome(last["problems"], last["articles"], last["pages"], {}, time.perf_counter() - started, frozenset(last["manifest"]))
     with contextlib.ExitStack() as after:  # undone last to first: whole-archive work, spool, cache saving
         if store:
             after.callback(store.finish)  # the article cache, saved meanwhile
-        outcome = make_site(content_dir, config, templates_dir, store, output, last, spool=after.enter_context(spool(output)))
+        folder = after.enter_context(spool(output))
+        edit = edits.edited_site(content_dir, config, templates_dir, store, output, last, files, folder) if intact else None
+        if edit is not None:
+            outcome, state = edit
+            after.callback(outcome.later.close) if outcome.later is not None else None
+            with locked(output):
+                if _identity(output) != found:
+                    raise Busy(f"another build published into {output} while this one was working; run again")
+                clear_leftovers(output)
+                made = {name: key for key, part in zip(outcome.later_keys, outcome.later.each() if outcome.later else ()) for name in part}
+                ahead = {name: path for part in (outcome.later.each() if outcome.later else ()) for name, path in part.items()}
+                gone = set(last["whole"]) - outcome.whole - set(made)
+                manifest = publish_in_place(outcome.files, output, last["manifest"], ahead, gone, last=(urls.SEARCH_CORE,))
+                fingerprints = {name: fp for name, fp in {**outcome.fingerprints, **made}.items() if name not in gone}
+                outcome = replace(outcome, whole=outcome.whole | frozenset(made), fingerprints=fingerprints)
+                _keep_state(store, output, outcome, manifest, files, marks, state)
+            return replace(outcome, seconds=time.perf_counter() - started, later=None, base=None, base_model=None)
+
+        outcome = make_site(content_dir, config, templates_dir, store, output, last, spool=folder)
         if outcome.later is not None:
             after.callback(outcome.later.close)
         if outcome.ok:
@@ -502,15 +529,25 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
                     made = {name: key for key, part in zip(outcome.later_keys, outcome.later.each()) for name in part}
                     outcome = replace(outcome, whole=outcome.whole | frozenset(made), fingerprints={**outcome.fingerprints, **made})
                 if store:
-                    store.save("pages", {
-                        "output": str(output.resolve()),
-                        "fingerprints": outcome.fingerprints,
-                        "manifest": manifest,
-                        "whole": sorted(outcome.whole),
-                        "marks": marks,
-                        "release": outcome.release,
-                        "problems": outcome.problems,
-                        "articles": outcome.articles,
-                        "pages": outcome.pages,
-                    })
-    return replace(outcome, seconds=time.perf_counter() - started, later=None)
+                    base = outcome.base
+                    _keep_state(store, output, outcome, manifest, files, marks, {"token": base.token, "articles": {}, "records": {}} if base else None)
+                    if base:
+                        store.save_meanwhile("edit-base", outcome.base_model)
+    return replace(outcome, seconds=time.perf_counter() - started, later=None, base=None, base_model=None)
+
+
+def _keep_state(store: Store, output: Path, outcome: Outcome, manifest: dict, files: dict, marks: str, edit: dict | None) -> None:
+    """What the next build starts from: what this one published, from what."""
+    store.save("pages", {
+        "output": str(output.resolve()),
+        "fingerprints": outcome.fingerprints,
+        "manifest": manifest,
+        "whole": sorted(outcome.whole),
+        "marks": marks,
+        "files": files,
+        "edit": edit,
+        "release": outcome.release,
+        "problems": outcome.problems,
+        "articles": outcome.articles,
+        "pages": outcome.pages,
+    })

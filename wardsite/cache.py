@@ -59,29 +59,40 @@ class _Fingerprinter(pickle.Pickler):
     # dicts, the most of what a page holds (persistent_id is asked about
     # every object); and the names of a build's articles and tasks are
     # worked out once, in names_of, not on every page that lists them.
+    # The paths of the articles named are noted in `named`.
     def __init__(self, file, names: dict, by_value: bool):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.fast = by_value  # no memo: see fingerprint
         self._names = names
+        self.named: set[str] = set()
 
     def reducer_override(self, obj):
         known = self._names.get(id(obj))
         if known is not None and known[0] is obj:
-            return _named, (known[1],)
-        name = _name(obj)
-        return NotImplemented if name is None else (_named, (name,))
+            reduced = known[1]
+        else:
+            reduced = _reduced(obj)
+            if reduced is None:
+                return NotImplemented
+        self.named.add(reduced[1][1])
+        return reduced
 
 
-def _named(name: str) -> str:
-    return name  # what a fingerprint holds for an article or a filed task: its name
+def _article_named(digest: str, path: str, category: str):
+    return (digest, path, category)  # what a fingerprint holds for an article: its name (see read_record for the article)
 
 
-def _name(obj) -> str | None:
+def _filed_named(digest: str, path: str, category: str, number: int, organisation: str):
+    return (digest, path, category, number, organisation)  # and for a filed task
+
+
+def _reduced(obj):
+    """An article or a filed task as the reduction to its name; None for anything else."""
     kind = type(obj).__name__
     if kind == "Article" and getattr(obj, "digest", ""):
-        return f"{obj.digest}:{obj.path.as_posix()}:{obj.category.name}"
+        return _article_named, (obj.digest, obj.path.as_posix(), obj.category.name)
     if kind == "Filed" and getattr(obj.article, "digest", ""):
-        return f"{_name(obj.article)}#{obj.number}:{obj.organisation}"
+        return _filed_named, (*_reduced(obj.article)[1], obj.number, obj.organisation)
     return None
 
 
@@ -94,12 +105,46 @@ def names_of(objects) -> dict:
     for obj in objects:
         known = table.get(id(getattr(obj, "article", None)))  # a filed task after its article: that name is made
         if known is not None and type(obj).__name__ == "Filed" and known[0] is obj.article:
-            table[id(obj)] = (obj, f"{known[1]}#{obj.number}:{obj.organisation}")
+            table[id(obj)] = (obj, (_filed_named, (*known[1][1], obj.number, obj.organisation)))
             continue
-        name = _name(obj)
-        if name is not None:
-            table[id(obj)] = (obj, name)
+        reduced = _reduced(obj)
+        if reduced is not None:
+            table[id(obj)] = (obj, reduced)
     return table
+
+
+def record(value, names: dict | None = None) -> tuple[bytes, frozenset[str]]:
+    """value pickled with each article and filed task by its name (names: see names_of), and the paths of the articles named.
+
+    A page's record is what its fingerprint is the digest of, and what an
+    edit build reads the page back from (read_record) without planning the site.
+    """
+    buffer = io.BytesIO()
+    pickler = _Fingerprinter(buffer, names or {}, False)
+    pickler.dump(value)
+    return buffer.getvalue(), frozenset(pickler.named)
+
+
+def record_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class _RecordReader(pickle.Unpickler):
+    def __init__(self, file, article, filed):
+        super().__init__(file)
+        self._article, self._filed = article, filed
+
+    def find_class(self, module, name):
+        if module == __name__ and name == "_article_named":
+            return lambda digest, path, category: self._article(path)
+        if module == __name__ and name == "_filed_named":
+            return lambda digest, path, category, number, organisation: self._filed(self._article(path), number, organisation)
+        return super().find_class(module, name)
+
+
+def read_record(data: bytes, article, filed):
+    """The value of a record, each article named in it given by article(path), and each filed task by filed(article, number, organisation)."""
+    return _RecordReader(io.BytesIO(data), article, filed).load()
 
 
 def fingerprint(value, names: dict | None = None, by_value: bool = False) -> str:
@@ -114,7 +159,7 @@ def fingerprint(value, names: dict | None = None, by_value: bool = False) -> str
     """
     buffer = io.BytesIO()
     _Fingerprinter(buffer, names or {}, by_value).dump(value)
-    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()
+    return record_digest(buffer.getbuffer())
 
 
 def fingerprint_all(items, by_value: bool = False) -> str:
@@ -161,6 +206,10 @@ class Store:
         else:
             for n, part in changed:
                 self.save(f"{name}-{n}", part)
+
+    def save_meanwhile(self, name: str, make) -> None:
+        """Save make() under name from a process of its own while the caller goes on; finish() waits for it."""
+        self._saving.append(Later(lambda: self.save(name, make())))
 
     def finish(self) -> None:
         """Wait for the saves still going on (a save that failed costs speed next time, nothing else)."""

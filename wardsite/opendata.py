@@ -16,7 +16,6 @@ import json
 from . import urls
 from .archive import Archive
 from .config import Config
-from .organisations import UNASSIGNED
 from .tasks import Filed, TaskBook
 
 CSV_HEADER = ("date", "ward", "category", "organisation", "assignee", "task", "article_url")
@@ -113,7 +112,7 @@ def _task(entry: Filed, book: TaskBook) -> dict:
         "number": entry.number,
         "text": entry.task.text,
         "assignee": entry.task.assignee,
-        "organisation": None if organisation is UNASSIGNED else {"name": organisation.name, "slug": organisation.slug, "registered": organisation.registered},
+        "organisation": None if organisation.unassigned else {"name": organisation.name, "slug": organisation.slug, "registered": organisation.registered},
     }
 
 
@@ -161,7 +160,7 @@ def tasks_csv(archive: Archive, config: Config, book: TaskBook) -> bytes:
             a.date.date().isoformat(),
             archive.ward(a.ward).name,
             a.category.name,
-            "" if organisation is UNASSIGNED else organisation.name,
+            "" if organisation.unassigned else organisation.name,
             entry.task.assignee or "",
             entry.task.text,
             _address(urls.article(a), config),

@@ -64,6 +64,11 @@ class Organisation:
         return (self.name, *((self.short,) if self.short else ()), *self.aliases)
 
     @property
+    def unassigned(self) -> bool:
+        """The entry that files tasks given to no one (UNASSIGNED, or a copy of it read back from a cache)."""
+        return self.slug == UNASSIGNED_SLUG and not self.registered
+
+    @property
     def as_written(self) -> bool:
         """An assignee the registry does not know, kept as the article wrote it."""
         return not self.registered and self.slug != UNASSIGNED_SLUG

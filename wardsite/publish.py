@@ -7,6 +7,7 @@ previous site exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import fcntl
 import filecmp
@@ -14,6 +15,7 @@ import functools
 import os
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -102,6 +104,66 @@ def publish(
         return result
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def publish_in_place(files: dict[str, bytes], output: Path, manifest: dict, ahead: dict[str, str] | None = None, gone=(), last: tuple = ()) -> dict[str, tuple[int, int]]:
+    """Change the published site in place: write files, link the files made ahead ({name: path}, see
+    write_files), then remove the names in gone; return the new manifest.
+
+    For a build that changes a few files of a large site, where making a new
+    site beside it would link every file of the old one (see publish). Each
+    file is replaced whole, by a rename, so a reader never sees half a file;
+    names in last are put after the rest, so a file that names others (the
+    search index's core names its shards) comes after them, and what is gone
+    goes at the end. A file whose bytes are the same is left as it is.
+    The folder's modification time is moved on, so that a build that
+    started before this one sees that the site changed (see build._identity).
+    """
+    output = output.resolve()
+    result = dict(manifest)
+    ahead = ahead or {}
+    order = sorted(set(files) | set(ahead), key=lambda name: (name in last, name))
+    for name in order:
+        _check_inside(name)
+        target = os.path.join(output, name)
+        if name in files:
+            if _same_bytes(Path(target), files[name]):
+                continue
+            _replace(target, lambda temp: Path(temp).write_bytes(files[name]))
+        else:
+            if ahead[name] == target or _same_files(ahead[name], target):
+                continue
+            _replace(target, lambda temp: _link_or_copy(ahead[name], temp))
+        info = os.stat(target)
+        result[name] = (info.st_size, info.st_mtime_ns)
+    for name in gone:
+        _check_inside(name)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(output, name))
+        result.pop(name, None)
+    now = time.time_ns()
+    os.utime(output, ns=(now, max(now, os.stat(output).st_mtime_ns + 1)))
+    return result
+
+
+def _same_files(a: str, b: str) -> bool:
+    try:
+        return filecmp.cmp(a, b, shallow=False)
+    except OSError:
+        return False
+
+
+def _replace(target: str, fill) -> None:
+    """Make target anew by fill(temporary path) beside it and a rename over it."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    temp = f"{target}.{os.getpid()}.tmp"
+    try:
+        fill(temp)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
         raise
 
 

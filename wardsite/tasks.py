@@ -125,7 +125,7 @@ def assign_tasks(archive: Archive, organisations: Organisations) -> TaskBook:
         used[organisation.slug] = organisation
         if organisation.as_written and not organisations.open:
             unknown.append(entry)
-    ordered = vi_sorted((o for o in used.values() if o is not UNASSIGNED), key=lambda o: o.name)
+    ordered = vi_sorted((o for o in used.values() if not o.unassigned), key=lambda o: o.name)
     if UNASSIGNED.slug in used:
         ordered.append(UNASSIGNED)
     return TaskBook(tuple(entries), tuple(ordered), tuple(unknown))
@@ -136,7 +136,7 @@ def organisation_names(book: TaskBook) -> dict[Path, tuple[str, ...]]:
     names: dict[Path, set[str]] = {}
     for entry in book.entries:
         organisation = book.organisation(entry.organisation)
-        if organisation is not UNASSIGNED:
+        if not organisation.unassigned:
             names.setdefault(entry.article.path, set()).add(organisation.name)
     return {path: tuple(sorted(found)) for path, found in names.items()}
 

@@ -1,0 +1,192 @@
+"""Rebuilding after edits to article bodies, without loading or planning the whole archive.
+
+A full build (build.make_site) plans every page, fingerprints each from a
+record of its inputs (cache.record) and notes which articles each record
+names: the dependency graph from articles to the pages that list them. It
+leaves that, with the archive and the task book, as the base of the edit
+builds that follow.
+
+An edit build applies when the only files that changed under the content
+folder are published articles whose new text changes nothing but the body
+(title, date, ward, category, tasks, summary and the rest as they were, no
+links to other files, no problems). Then every page, feed and file of the
+open data that does not show the article stays as it is, and the pages that
+do are exactly those whose records name it: they are read back from their
+records with the new article in place, rendered and written into the
+published site in place, with the search index patched and the feeds
+remade when they show it. Anything else is a full build, whose output an
+edit build's equals byte for byte.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import secrets
+import zlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .cache import Store, fingerprint, read_record, record, record_digest, shard_of
+from .feeds import feed_inputs
+from .pages import Page
+from .registry import load_registry
+from .render import Theme, render_stream
+from .tasks import Filed
+from .workers import Laters
+
+
+@dataclass(frozen=True)
+class Base:
+    """What edit builds start from, saved by a full build."""
+
+    token: str  # names this base in the state of the builds that use it
+    content_dir: str
+    articles: tuple  # the archive's articles, as assembled
+    model: bytes  # record of (archive, task book): articles in it by name
+    records: dict[str, bytes]  # page → its record, packed
+    listed_on: dict[str, tuple[str, ...]]  # article path → the pages whose records name it
+    shared: str  # the fingerprint of what every page shares
+    open_data_key: str
+
+
+def base_of(archive, pages, fingerprinted, shared: str, open_data_key: str, content_dir: Path) -> Base:
+    """The base for edit builds, from a full build's pages and their (digest, packed record, named paths)."""
+    listed_on: dict[str, list[str]] = {}
+    for page, (_, _, named) in zip(pages, fingerprinted):
+        for path in named:
+            listed_on.setdefault(path, []).append(page.dest)
+    return Base(
+        secrets.token_hex(8),
+        str(content_dir),
+        archive.articles,
+        b"",  # made where the base is saved, in a process of its own (see build.build)
+        {page.dest: packed for page, (_, packed, _) in zip(pages, fingerprinted)},
+        {path: tuple(dests) for path, dests in listed_on.items()},
+        shared,
+        open_data_key,
+    )
+
+
+def with_model(base: Base, archive, taskbook) -> Base:
+    # Without what the model's objects worked out for themselves (cached properties): it is made again when asked.
+    return replace(base, model=record((replace(archive), replace(taskbook)))[0])
+
+
+def _filed(article, number: int, organisation: str) -> Filed:
+    return Filed(article, number, article.tasks[number - 1], organisation)
+
+
+def _same_but_body(old, new) -> bool:
+    return replace(new, packed_body=old.packed_body, digest=old.digest) == old
+
+
+def content_files(content_dir: Path) -> dict[str, tuple[int, int]]:
+    """The size and modification time of every file under the content folder, by path."""
+    found = {}
+    for folder, subfolders, names in os.walk(content_dir, followlinks=True):
+        subfolders.sort()
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            found[path] = (info.st_size, info.st_mtime_ns)
+    return found
+
+
+def edited_site(content_dir: Path, config, templates_dir: Path | None, store: Store, output: Path, last: dict, now_files: dict, spool: Path):
+    """The edit build's (outcome, state to keep), or None when a full build is needed; writes nothing but the spool.
+
+    state holds what the next edit build needs besides the base: the
+    articles and page records changed since the base was made.
+    """
+    from . import build as full  # the full build's parts: it imports this module
+
+    edit = last.get("edit")
+    before = last.get("files")
+    if not edit or before is None or set(before) != set(now_files):
+        return None
+    changed = [path for path, mark in now_files.items() if before[path] != mark]
+    base = store.load("edit-base")
+    if not changed or not isinstance(base, Base) or base.token != edit["token"] or base.content_dir != str(content_dir) or not base.model:
+        return None
+    articles = {a.path.as_posix(): a for a in base.articles}
+    articles.update(edit["articles"])
+    registry, problems = load_registry(content_dir)
+    if problems:
+        return None
+    swapped, cache_parts, key = {}, {}, str(content_dir)
+    for path in changed:
+        rel = os.path.relpath(path, content_dir)
+        old = articles.get(Path(rel).as_posix())
+        if old is None:
+            return None  # not a published article: an image, a draft, a file with problems
+        try:
+            raw = Path(path).read_bytes()
+        except OSError:
+            return None
+        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        n = shard_of(rel)
+        if n not in cache_parts:
+            cache_parts[n] = store.load(f"articles-{n}")
+        part = cache_parts[n]
+        was = part and part.get("folder") == key and part["loaded"].get((key, rel, old.digest))
+        if not was or was[1]:
+            return None
+        if digest == old.digest:
+            new = was[0]
+        else:
+            new, found = full.parse_source(content_dir, Path(rel), raw, digest, registry, config)
+            if new is None or found or new.refs or not _same_but_body(was[0], new):
+                return None
+        part["loaded"].pop((key, rel, old.digest))
+        part["loaded"][(key, rel, digest)] = (new, [])
+        part["seen"][rel] = (now_files[path], digest)
+        swapped[rel] = new if new.category == old.category else replace(new, category=old.category)
+    articles.update((Path(rel).as_posix(), a) for rel, a in swapped.items())
+
+    def article(path: str):
+        return articles[path]
+
+    archive, taskbook = read_record(base.model, article, _filed)
+    records = {**base.records, **edit["records"]}
+    showing = sorted({dest for rel in swapped for dest in base.listed_on.get(Path(rel).as_posix(), ())})
+    pages, fingerprints, made = [], dict(last["fingerprints"]), {}
+    for dest in showing:
+        template, title, crumbs, context, facts = read_record(zlib.decompress(records[dest]), article, _filed)
+        page = Page(dest, template, context, title=title, crumbs=crumbs)
+        data, _ = record((template, title, crumbs, context, facts))
+        fingerprints[dest] = record_digest(data)
+        made[dest] = zlib.compress(data, 1)
+        pages.append(page)
+
+    parts = (
+        (fingerprint(("search", base.shared, archive.articles)), functools.partial(full._search_index, archive, config, taskbook, store)),
+        (fingerprint(("feeds", base.shared, feed_inputs(archive, config))), functools.partial(full._feeds, archive, config)),
+    )
+    kept, to_make = full.reusable_parts(parts, last, output)
+    remade = {name for name in last["whole"] if fingerprints.get(name) != base.open_data_key and name not in kept}
+    later = Laters(*(functools.partial(full._written, make, spool, output.resolve()) for _, make in to_make)) if to_make else None
+    try:
+        static, _, start = render_stream(pages, archive, config, Theme(templates_dir), taskbook)
+        files = dict(start())
+    except BaseException:
+        if later is not None:
+            later.close()
+        raise
+    for n, part in cache_parts.items():
+        store.save(f"articles-{n}", part)
+    outcome = full.Outcome(
+        last["problems"], last["articles"], last["pages"], files, 0.0,
+        frozenset(last["manifest"]) - set(files) - remade, fingerprints, frozenset(last["whole"]) - remade,
+        last["release"], later=later, later_keys=tuple(key for key, _ in to_make),
+    )
+    state = {
+        "token": base.token,
+        "articles": {**edit["articles"], **{Path(rel).as_posix(): a for rel, a in swapped.items()}},
+        "records": {**edit["records"], **made},
+    }
+    return outcome, state
