@@ -111,6 +111,12 @@ def test_the_forms_of_a_text_are_the_same_once_the_lookup_of_runs_was_emptied(mo
     assert before == {exact for _, exact in search.tokens(text)}
     assert set(search._distinct_forms(text).split(" ")) == before and len(search._forms_of) <= 3
 
+def test_the_table_of_small_numbers_holds_each_ones_encoding():
+    assert len(search._SMALL) == 1 << 15
+    assert all(search._SMALL[n] == search.encode_number(n) for n in range(1 << 15))
+    assert all(search.decode_numbers(search._SMALL[n]) == [n] for n in (0, 31, 32, 1023, 1024, 32767))
+
+
 @given(st.lists(st.integers(min_value=0, max_value=2_000_000), unique=True))
 def test_article_ids_survive_their_encoding(ids):
     ids = sorted(ids)

@@ -437,3 +437,22 @@ def test_the_open_data_is_the_same_bytes_on_every_build(tasks_dir):
         assert json.loads(line.rstrip(",")) == article
         assert list(article) == sorted(article)
     assert "\\u" not in text and list(document) == sorted(document)
+
+
+def test_each_articles_organisations_are_named_once_each_in_order_and_the_unassigned_not_at_all(tasks_dir):
+    from wardsite.archive import assemble
+    from wardsite.tasks import assign_tasks, organisation_names
+
+    registry, _ = load_registry(tasks_dir)
+    organisations, _ = load_organisations(tasks_dir)
+    articles, _ = load_all(tasks_dir, discover(tasks_dir), registry, Config())
+    book = assign_tasks(assemble(articles, registry), organisations)
+    names = organisation_names(book)
+    expected = {}
+    for entry in book.entries:
+        organisation = book.organisation(entry.organisation)
+        if organisation.slug != "khong-ghi-to-chuc":
+            expected.setdefault(entry.article.path, set()).add(organisation.name)
+    assert names == {path: tuple(sorted(found)) for path, found in expected.items()}
+    assert any(len(found) > 1 for found in names.values())
+    assert any(not a.tasks for a in articles) and all(a.path not in names for a in articles if not a.tasks)

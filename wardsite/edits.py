@@ -32,7 +32,7 @@ from .cache import Store, fingerprint, read_record, record, record_digest, shard
 from .feeds import feed_inputs
 from .pages import Page
 from .registry import load_registry
-from .render import Theme, render_stream
+from .render import render_stream
 from .tasks import Filed
 from .workers import Laters
 
@@ -70,8 +70,12 @@ def base_of(archive, pages, fingerprinted, shared: str, open_data_key: str, cont
 
 
 def with_model(base: Base, archive, taskbook) -> Base:
-    # Without what the model's objects worked out for themselves (cached properties): it is made again when asked.
-    return replace(base, model=record((replace(archive), replace(taskbook)))[0])
+    """base with its model. The archive without what it worked out for itself (cached properties), the
+    task book with it: its lists by organisation, by ward and year and by task are what the pages
+    an edit renders ask for, and take longer to work out again than to read."""
+    for lists in ("_organisations", "by_organisation", "by_ward_year", "_of_task"):
+        getattr(taskbook, lists)
+    return replace(base, model=record((replace(archive), taskbook))[0])
 
 
 def _filed(article, number: int, organisation: str) -> Filed:
@@ -152,26 +156,26 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
         return articles[path]
 
     archive, taskbook = read_record(base.model, article, _filed)
-    records = {**base.records, **edit["records"]}
-    showing = sorted({dest for rel in swapped for dest in base.listed_on.get(Path(rel).as_posix(), ())})
-    pages, fingerprints, made = [], dict(last["fingerprints"]), {}
-    for dest in showing:
-        template, title, crumbs, context, facts = read_record(zlib.decompress(records[dest]), article, _filed)
-        page = Page(dest, template, context, title=title, crumbs=crumbs)
-        data, _ = record((template, title, crumbs, context, facts))
-        fingerprints[dest] = record_digest(data)
-        made[dest] = zlib.compress(data, 1)
-        pages.append(page)
-
+    # The search index and the feeds first: they are made by processes of their own while the pages render.
     parts = (
         (fingerprint(("search", base.shared, archive.articles)), functools.partial(full._search_index, archive, config, taskbook, store)),
         (fingerprint(("feeds", base.shared, feed_inputs(archive, config))), functools.partial(full._feeds, archive, config)),
     )
     kept, to_make = full.reusable_parts(parts, last, output)
-    remade = {name for name in last["whole"] if fingerprints.get(name) != base.open_data_key and name not in kept}
+    remade = {name for name in last["whole"] if last["fingerprints"].get(name) != base.open_data_key and name not in kept}
     later = Laters(*(functools.partial(full._written, make, spool, output.resolve()) for _, make in to_make)) if to_make else None
+    records = {**base.records, **edit["records"]}
+    showing = sorted({dest for rel in swapped for dest in base.listed_on.get(Path(rel).as_posix(), ())})
+    pages, fingerprints, made = [], dict(last["fingerprints"]), {}
     try:
-        static, _, start = render_stream(pages, archive, config, Theme(templates_dir), taskbook)
+        for dest in showing:
+            template, title, crumbs, context, facts = read_record(zlib.decompress(records[dest]), article, _filed)
+            page = Page(dest, template, context, title=title, crumbs=crumbs)
+            data, _ = record((template, title, crumbs, context, facts))
+            fingerprints[dest] = record_digest(data)
+            made[dest] = zlib.compress(data, 1)
+            pages.append(page)
+        _, _, start = render_stream(pages, archive, config, full.theme(templates_dir, store), taskbook)
         files = dict(start())
     except BaseException:
         if later is not None:

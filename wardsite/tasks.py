@@ -134,11 +134,15 @@ def assign_tasks(archive: Archive, organisations: Organisations) -> TaskBook:
 def organisation_names(book: TaskBook) -> dict[Path, tuple[str, ...]]:
     """The names of the organisations each article's tasks were filed under (none for the unassigned)."""
     names: dict[Path, set[str]] = {}
+    article, found = None, set()
     for entry in book.entries:
+        if entry.article is not article:  # an article's tasks come together: its path is hashed once, not once a task
+            article = entry.article
+            found = names.setdefault(article.path, set())
         organisation = book.organisation(entry.organisation)
         if not organisation.unassigned:
-            names.setdefault(entry.article.path, set()).add(organisation.name)
-    return {path: tuple(sorted(found)) for path, found in names.items()}
+            found.add(organisation.name)
+    return {path: tuple(sorted(found)) for path, found in names.items() if found}
 
 
 def unknown_assignees(book: TaskBook, organisations: Organisations, content_dir: Path) -> list[ContentError]:
