@@ -39,6 +39,7 @@ Not a test: pytest does not collect it.
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import hashlib
 import io
@@ -345,6 +346,9 @@ def snapshot_wardsite() -> tuple[Path, str]:
         tar = subprocess.run(["git", "archive", "--format=tar", "HEAD", "build.py", "wardsite"], cwd=REPO, capture_output=True, check=True).stdout
         with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
             archive.extractall(partial, filter="data")
+        # Compiled to bytecode, as pip does when it installs a package: this machine's
+        # environment sets PYTHONDONTWRITEBYTECODE, so each run would compile wardsite again.
+        compileall.compile_dir(str(partial), quiet=1)
         partial.rename(dest)
     return dest / "build.py", commit
 

@@ -245,3 +245,68 @@ def test_a_damaged_search_index_in_the_cache_means_one_made_from_scratch(tmp_pat
     edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn mới.\n", encoding="utf-8")
     assert build(content, out, Config(), None, cache_dir=cache).ok
     assert_as_a_cold_build(content, out, tmp_path / "cold")
+
+
+def _site_stamps(out):
+    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+
+
+def test_an_edit_to_a_body_is_written_into_the_published_site_in_place_and_touches_only_what_shows_it(tmp_path):
+    content = start(tmp_path)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    folder, before = out.stat().st_ino, _site_stamps(out)
+    edited = content / "bai-1.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn mới ở cuối bài.\n", encoding="utf-8")
+    again = build(content, out, Config(), None, cache_dir=cache)
+    assert again.ok and out.stat().st_ino == folder  # the same folder: not a new site swapped in
+    after = _site_stamps(out)
+    touched = {name for name in after if after[name] != before.get(name)}
+    assert "phuong/ngoc-thuy/2021/bai-1.html" in touched and "Đoạn mới ở cuối bài" in (out / "phuong/ngoc-thuy/2021/bai-1.html").read_text(encoding="utf-8")
+    assert "phuong/duc-giang/2020/bai-0.html" not in touched and urls.ARTICLES_JSON not in touched
+    assert touched <= set(again.files) | again.whole and len(again.files) < len(after) / 3  # a page shown again with the same bytes keeps its file
+    assert_as_a_cold_build(content, out, tmp_path / "cold")
+
+
+def test_an_edit_to_anything_but_a_body_builds_a_new_site_as_before(tmp_path):
+    content = start(tmp_path)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    edited = content / "bai-1.md"
+    for change in (lambda t: t.replace("title: Bài 1", "title: Bài một"), lambda t: t.replace("\n---\n", "\nsummary: Tóm tắt khác\n---\n", 1), lambda t: t + "\n![ảnh](anh.png)\n"):
+        folder = out.stat().st_ino
+        edited.write_text(change(edited.read_text(encoding="utf-8")), encoding="utf-8")
+        assert build(content, out, Config(), None, cache_dir=cache).ok == ("anh.png" not in edited.read_text(encoding="utf-8"))
+        assert out.stat().st_ino != folder or "anh.png" in edited.read_text(encoding="utf-8")
+    (content / "anh.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    assert_as_a_cold_build(content, out, tmp_path / "cold")
+
+
+def test_an_edit_build_puts_back_a_page_changed_by_hand_in_the_published_site(tmp_path):
+    content = start(tmp_path)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    (out / "phuong/duc-giang/2020/bai-0.html").write_text("tampered", encoding="utf-8")
+    edited = content / "bai-1.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn mới.\n", encoding="utf-8")
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    assert_as_a_cold_build(content, out, tmp_path / "cold")
+
+
+def test_edit_builds_one_after_another_each_equal_a_cold_build_and_a_later_full_build_changes_nothing(tmp_path):
+    content = start(tmp_path)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    for n in range(4):
+        edited = content / f"bai-{n % 2}.md"
+        edited.write_text(edited.read_text(encoding="utf-8") + f"\nĐoạn thêm số {n}.\n", encoding="utf-8")
+        assert build(content, out, Config(), None, cache_dir=cache).ok
+        assert_as_a_cold_build(content, out, tmp_path / f"cold-{n}")
+    stamps = _site_stamps(out)
+    (content / "bai-4.md").write_text((content / "bai-4.md").read_text(encoding="utf-8").replace("title: Bài 4", "title: Bài bốn"), encoding="utf-8")
+    assert build(content, out, Config(), None, cache_dir=cache).ok  # a full build, from the state the edit builds left
+    after = _site_stamps(out)
+    unchanged = [name for name in stamps if name in after and after[name][1] == stamps[name][1]]
+    assert "phuong/duc-giang/2020/bai-0.html" in unchanged
+    assert_as_a_cold_build(content, out, tmp_path / "cold-last")

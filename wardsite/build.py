@@ -31,7 +31,7 @@ from .registry import Registry, load_registry
 from .render import Theme, render_stream
 from . import edits, search, urls
 from .tasks import assign_tasks, organisation_names, task_pages, unknown_assignees
-from .workers import Laters, few_collections, map_indexed, settle
+from .workers import Later, Laters, few_collections, map_indexed, settle
 
 
 @dataclass(frozen=True)
@@ -435,6 +435,11 @@ def unchanged_pages(fingerprints: dict[str, str], last: dict | None, output: Pat
     return _as_left([dest for dest, fp in fingerprints.items() if before.get(dest) == fp], last, output)
 
 
+def _all_as_left(last: dict, output: Path) -> bool:
+    """Whether every file of the last build's site is in output as it left it."""
+    return len(_as_left(last["manifest"], last, output)) == len(last["manifest"])
+
+
 def _as_left(names, last: dict | None, output: Path | None) -> frozenset[str]:
     """The names whose file in output has the size and time the last build's manifest gives it."""
     if not last or output is None or last.get("output") != str(output.resolve()):
@@ -492,14 +497,22 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
     files = edits.content_files(content_dir) if store else None
     marks = content_marks(files) if store else None
     due = last and last.get("release") and datetime.now(config.tz) >= last["release"]
-    intact = bool(last) and not due and len(_as_left(last["manifest"], last, output)) == len(last["manifest"])
-    if intact and last.get("marks") == marks:
+    usable = bool(last) and not due  # the last build's state, when it still says what the site is
+    if usable and last.get("marks") == marks and _all_as_left(last, output):
         return Outcome(last["problems"], last["articles"], last["pages"], {}, time.perf_counter() - started, frozenset(last["manifest"]))
     with contextlib.ExitStack() as after:  # undone last to first: whole-archive work, spool, cache saving
         if store:
             after.callback(store.finish)  # the article cache, saved meanwhile
         folder = after.enter_context(spool(output))
-        edit = edits.edited_site(content_dir, config, templates_dir, store, output, last, files, folder) if intact else None
+        edit = None
+        if usable:
+            left = Later(functools.partial(_all_as_left, last, output))  # checked meanwhile: stats every file of the site
+            after.callback(left.close)
+            edit = edits.edited_site(content_dir, config, templates_dir, store, output, last, files, folder)
+            if edit is not None and not left.result():
+                if edit[0].later is not None:
+                    edit[0].later.close()
+                edit = None  # the site is not as the last build left it: a full build makes it so
         if edit is not None:
             outcome, state = edit
             after.callback(outcome.later.close) if outcome.later is not None else None
