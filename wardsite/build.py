@@ -523,7 +523,7 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
                 made = {name: key for key, part in zip(outcome.later_keys, outcome.later.each() if outcome.later else ()) for name in part}
                 ahead = {name: path for part in (outcome.later.each() if outcome.later else ()) for name, path in part.items()}
                 gone = set(last["whole"]) - outcome.whole - set(made)
-                manifest = publish_in_place(outcome.files, output, last["manifest"], ahead, gone, last=(urls.SEARCH_CORE,))
+                manifest = publish_in_place(outcome.files, output, last["manifest"], folder, ahead, gone, last=(urls.SEARCH_CORE,))
                 fingerprints = {name: fp for name, fp in {**outcome.fingerprints, **made}.items() if name not in gone}
                 outcome = replace(outcome, whole=outcome.whole | frozenset(made), fingerprints=fingerprints)
                 _keep_state(store, output, outcome, manifest, files, marks, state)

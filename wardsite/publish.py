@@ -107,7 +107,9 @@ def publish(
         raise
 
 
-def publish_in_place(files: dict[str, bytes], output: Path, manifest: dict, ahead: dict[str, str] | None = None, gone=(), last: tuple = ()) -> dict[str, tuple[int, int]]:
+def publish_in_place(
+    files: dict[str, bytes], output: Path, manifest: dict, scratch: Path, ahead: dict[str, str] | None = None, gone=(), last: tuple = ()
+) -> dict[str, tuple[int, int]]:
     """Change the published site in place: write files, link the files made ahead ({name: path}, see
     write_files), then remove the names in gone; return the new manifest.
 
@@ -117,6 +119,9 @@ def publish_in_place(files: dict[str, bytes], output: Path, manifest: dict, ahea
     names in last are put after the rest, so a file that names others (the
     search index's core names its shards) comes after them, and what is gone
     goes at the end. A file whose bytes are the same is left as it is.
+    Each new file is made in scratch, a folder on the same file system
+    outside the site (the build's spool), so a build killed midway leaves
+    no half-made file in the site.
     The folder's modification time is moved on, so that a build that
     started before this one sees that the site changed (see build._identity).
     """
@@ -130,11 +135,11 @@ def publish_in_place(files: dict[str, bytes], output: Path, manifest: dict, ahea
         if name in files:
             if _same_bytes(Path(target), files[name]):
                 continue
-            _replace(target, lambda temp: Path(temp).write_bytes(files[name]))
+            _replace(target, os.path.join(scratch, "in-place"), lambda temp: Path(temp).write_bytes(files[name]))
         else:
             if ahead[name] == target or _same_files(ahead[name], target):
                 continue
-            _replace(target, lambda temp: _link_or_copy(ahead[name], temp))
+            _replace(target, os.path.join(scratch, "in-place"), lambda temp: _link_or_copy(ahead[name], temp))
         info = os.stat(target)
         result[name] = (info.st_size, info.st_mtime_ns)
     for name in gone:
@@ -154,10 +159,9 @@ def _same_files(a: str, b: str) -> bool:
         return False
 
 
-def _replace(target: str, fill) -> None:
-    """Make target anew by fill(temporary path) beside it and a rename over it."""
+def _replace(target: str, temp: str, fill) -> None:
+    """Make target anew by fill(temp) and a rename of temp over it."""
     os.makedirs(os.path.dirname(target), exist_ok=True)
-    temp = f"{target}.{os.getpid()}.tmp"
     try:
         fill(temp)
         os.replace(temp, target)
