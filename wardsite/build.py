@@ -515,13 +515,15 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
                 edit = None  # the site is not as the last build left it: a full build makes it so
         if edit is not None:
             outcome, state = edit
-            after.callback(outcome.later.close) if outcome.later is not None else None
+            if outcome.later is not None:
+                after.callback(outcome.later.close)
             with locked(output):
                 if _identity(output) != found:
                     raise Busy(f"another build published into {output} while this one was working; run again")
                 clear_leftovers(output)
-                made = {name: key for key, part in zip(outcome.later_keys, outcome.later.each() if outcome.later else ()) for name in part}
-                ahead = {name: path for part in (outcome.later.each() if outcome.later else ()) for name, path in part.items()}
+                parts = outcome.later.each() if outcome.later is not None else []  # {name: path} of each remade part
+                made = {name: key for key, part in zip(outcome.later_keys, parts) for name in part}
+                ahead = {name: path for part in parts for name, path in part.items()}
                 gone = set(last["whole"]) - outcome.whole - set(made)
                 manifest = publish_in_place(outcome.files, output, last["manifest"], folder, ahead, gone, last=(urls.SEARCH_CORE,))
                 fingerprints = {name: fp for name, fp in {**outcome.fingerprints, **made}.items() if name not in gone}
