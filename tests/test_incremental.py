@@ -29,6 +29,18 @@ def assert_as_a_cold_build(content, out, cold_out):
     assert cold.ok and tree(out) == tree(cold_out)
 
 
+def append(path, text):
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def built(tmp_path):
+    """(content, output, cache) of the starting archive, built once with a cache."""
+    content = start(tmp_path)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    return content, out, cache
+
+
 def start(tmp_path):
     files = {f"bai-{i}.md": article(title=f"Bài {i}", ward=WARDS[i % 3], date=DATES[i % 4]) for i in range(5)}
     return write_archive(tmp_path, files)
@@ -40,7 +52,7 @@ def apply(content, templates, op, n):
     if op == "add" or target is None:
         (content / f"moi-{n}.md").write_text(article(title=f"Bài mới {n}", ward=WARDS[n % 3], date=DATES[n % 4], extra=TASKS), encoding="utf-8")
     elif op == "edit":
-        target.write_text(target.read_text(encoding="utf-8") + f"\nThêm đoạn {n}.\n", encoding="utf-8")
+        append(target, f"\nThêm đoạn {n}.\n")
     elif op == "title":
         target.write_text(article(title=f"Tiêu đề khác {n}", ward=WARDS[n % 3], date=DATES[n % 4]), encoding="utf-8")
     elif op == "tasks":  # same article, other task texts and organisations
@@ -98,7 +110,7 @@ def test_an_edit_renders_only_the_pages_that_show_the_article(tmp_path):
     out, cache = tmp_path / "site", tmp_path / "cache"
     build(content, out, Config(), None, cache_dir=cache)
     edited = content / "bai-1.md"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn mới.\n", encoding="utf-8")
+    append(edited, "\nĐoạn mới.\n")
     again = build(content, out, Config(), None, cache_dir=cache)
     rendered = set(again.fingerprints) - again.reused - again.whole
     assert "phuong/ngoc-thuy/2021/bai-1.html" in rendered
@@ -148,9 +160,7 @@ def test_a_task_reworded_in_place_is_reworded_on_every_task_page_that_lists_it(t
 
 
 def test_an_edit_rewrites_the_one_part_of_the_article_cache_that_holds_it(tmp_path):
-    content = start(tmp_path)
-    out, cache = tmp_path / "site", tmp_path / "cache"
-    assert build(content, out, Config(), None, cache_dir=cache).ok
+    content, out, cache = built(tmp_path)
 
     def stamps():
         return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in cache.glob("articles-*.pickle")}
@@ -158,7 +168,7 @@ def test_an_edit_rewrites_the_one_part_of_the_article_cache_that_holds_it(tmp_pa
     before = stamps()
     assert len(before) == SHARDS
     edited = content / "bai-1.md"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn mới.\n", encoding="utf-8")
+    append(edited, "\nĐoạn mới.\n")
     again = build(content, out, Config(), None, cache_dir=cache)
     assert again.ok and again.articles == 5
     after = stamps()
@@ -167,11 +177,9 @@ def test_an_edit_rewrites_the_one_part_of_the_article_cache_that_holds_it(tmp_pa
 
 
 def test_an_edit_to_a_body_keeps_the_open_data_and_a_new_title_remakes_it(tmp_path):
-    content = start(tmp_path)
-    out, cache = tmp_path / "site", tmp_path / "cache"
-    assert build(content, out, Config(), None, cache_dir=cache).ok
+    content, out, cache = built(tmp_path)
     edited = content / "bai-1.md"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn mới ở cuối bài.\n", encoding="utf-8")
+    append(edited, "\nĐoạn mới ở cuối bài.\n")
     body_edit = build(content, out, Config(), None, cache_dir=cache)
     assert body_edit.ok
     assert {urls.ARTICLES_JSON, urls.TASKS_CSV} <= body_edit.reused  # the open data shows no body
@@ -195,11 +203,11 @@ def test_an_edit_to_an_article_no_feed_shows_keeps_the_feeds(tmp_path):
     assert all((out / name).is_file() for name in feed_files)
 
     oldest, newest = content / "bai-00.md", content / f"bai-{FEED_SIZE + 1:02d}.md"
-    oldest.write_text(oldest.read_text(encoding="utf-8") + "\nĐoạn mới ở bài cũ nhất.\n", encoding="utf-8")
+    append(oldest, "\nĐoạn mới ở bài cũ nhất.\n")
     old_edit = build(content, out, Config(), None, cache_dir=cache)
     assert old_edit.ok and feed_files <= old_edit.reused
 
-    newest.write_text(newest.read_text(encoding="utf-8") + "\nĐoạn mới ở bài mới nhất.\n", encoding="utf-8")
+    append(newest, "\nĐoạn mới ở bài mới nhất.\n")
     new_edit = build(content, out, Config(), None, cache_dir=cache)
     assert new_edit.ok and not feed_files & new_edit.reused
     assert "Đoạn mới ở bài mới nhất".encode() in (out / urls.FEED).read_bytes()
@@ -207,25 +215,21 @@ def test_an_edit_to_an_article_no_feed_shows_keeps_the_feeds(tmp_path):
 
 
 def test_an_edit_build_patches_the_last_search_index_reading_only_the_edited_articles_entries(tmp_path):
-    content = start(tmp_path)
-    out, cache = tmp_path / "site", tmp_path / "cache"
-    assert build(content, out, Config(), None, cache_dir=cache).ok
+    content, out, cache = built(tmp_path)
     edited = content / "bai-1.md"
     own = cache / f"search-{shard_of(Path('bai-1.md'))}.pickle"
     others = [p for p in cache.glob("search-*.pickle") if p != own and p.name != "search-index.pickle"]
     assert others
     for part in others:  # an index made from scratch needs every article's entry, and would save these again
         part.unlink()
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn mới về phòng cháy.\n", encoding="utf-8")
+    append(edited, "\nĐoạn mới về phòng cháy.\n")
     assert build(content, out, Config(), None, cache_dir=cache).ok
     assert not [part for part in others if part.exists()]
     assert_as_a_cold_build(content, out, tmp_path / "cold")
 
 
 def test_a_change_that_moves_articles_makes_the_search_index_from_scratch_as_a_cold_build_does(tmp_path):
-    content = start(tmp_path)
-    out, cache = tmp_path / "site", tmp_path / "cache"
-    assert build(content, out, Config(), None, cache_dir=cache).ok
+    content, out, cache = built(tmp_path)
     others = [p for p in cache.glob("search-*.pickle") if p.name != "search-index.pickle"]
     for part in others:
         part.unlink()
@@ -237,12 +241,10 @@ def test_a_change_that_moves_articles_makes_the_search_index_from_scratch_as_a_c
 
 
 def test_a_damaged_search_index_in_the_cache_means_one_made_from_scratch(tmp_path):
-    content = start(tmp_path)
-    out, cache = tmp_path / "site", tmp_path / "cache"
-    assert build(content, out, Config(), None, cache_dir=cache).ok
+    content, out, cache = built(tmp_path)
     (cache / "search-index.pickle").write_bytes(b"\x80\x05not a pickle")
     edited = content / "bai-1.md"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn mới.\n", encoding="utf-8")
+    append(edited, "\nĐoạn mới.\n")
     assert build(content, out, Config(), None, cache_dir=cache).ok
     assert_as_a_cold_build(content, out, tmp_path / "cold")
 
@@ -252,12 +254,10 @@ def _site_stamps(out):
 
 
 def test_an_edit_to_a_body_is_written_into_the_published_site_in_place_and_touches_only_what_shows_it(tmp_path):
-    content = start(tmp_path)
-    out, cache = tmp_path / "site", tmp_path / "cache"
-    assert build(content, out, Config(), None, cache_dir=cache).ok
+    content, out, cache = built(tmp_path)
     folder, before = out.stat().st_ino, _site_stamps(out)
     edited = content / "bai-1.md"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn mới ở cuối bài.\n", encoding="utf-8")
+    append(edited, "\nĐoạn mới ở cuối bài.\n")
     again = build(content, out, Config(), None, cache_dir=cache)
     assert again.ok and out.stat().st_ino == folder  # the same folder: not a new site swapped in
     after = _site_stamps(out)
@@ -269,9 +269,7 @@ def test_an_edit_to_a_body_is_written_into_the_published_site_in_place_and_touch
 
 
 def test_an_edit_to_anything_but_a_body_builds_a_new_site_as_before(tmp_path):
-    content = start(tmp_path)
-    out, cache = tmp_path / "site", tmp_path / "cache"
-    assert build(content, out, Config(), None, cache_dir=cache).ok
+    content, out, cache = built(tmp_path)
     edited = content / "bai-1.md"
     for change in (lambda t: t.replace("title: Bài 1", "title: Bài một"), lambda t: t.replace("\n---\n", "\nsummary: Tóm tắt khác\n---\n", 1), lambda t: t + "\n![ảnh](anh.png)\n"):
         folder = out.stat().st_ino
@@ -284,23 +282,19 @@ def test_an_edit_to_anything_but_a_body_builds_a_new_site_as_before(tmp_path):
 
 
 def test_an_edit_build_puts_back_a_page_changed_by_hand_in_the_published_site(tmp_path):
-    content = start(tmp_path)
-    out, cache = tmp_path / "site", tmp_path / "cache"
-    assert build(content, out, Config(), None, cache_dir=cache).ok
+    content, out, cache = built(tmp_path)
     (out / "phuong/duc-giang/2020/bai-0.html").write_text("tampered", encoding="utf-8")
     edited = content / "bai-1.md"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn mới.\n", encoding="utf-8")
+    append(edited, "\nĐoạn mới.\n")
     assert build(content, out, Config(), None, cache_dir=cache).ok
     assert_as_a_cold_build(content, out, tmp_path / "cold")
 
 
 def test_edit_builds_one_after_another_each_equal_a_cold_build_and_a_later_full_build_changes_nothing(tmp_path):
-    content = start(tmp_path)
-    out, cache = tmp_path / "site", tmp_path / "cache"
-    assert build(content, out, Config(), None, cache_dir=cache).ok
+    content, out, cache = built(tmp_path)
     for n in range(4):
         edited = content / f"bai-{n % 2}.md"
-        edited.write_text(edited.read_text(encoding="utf-8") + f"\nĐoạn thêm số {n}.\n", encoding="utf-8")
+        append(edited, f"\nĐoạn thêm số {n}.\n")
         assert build(content, out, Config(), None, cache_dir=cache).ok
         assert_as_a_cold_build(content, out, tmp_path / f"cold-{n}")
     stamps = _site_stamps(out)

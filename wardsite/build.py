@@ -327,18 +327,23 @@ def theme(templates_dir: Path | None, store: Store | None) -> Theme:
     return Theme(templates_dir, store.folder / "compiled-templates" if store else None)
 
 
-def whole_archive_files(archive: Archive, config: Config, taskbook, store: Store | None, shared: str) -> tuple[tuple[str, Callable], ...]:
+def whole_archive_files(
+    archive: Archive, config: Config, taskbook, store: Store | None, shared: str, open_data_key: str | None = None
+) -> tuple[tuple[str, Callable], ...]:
     """The files made from the whole archive, in parts made side by side: the search index; the open data; the feeds.
 
     Each part comes with the fingerprint of what it is made from, and,
     called, gives (output path, bytes) one file after another as they are
     taken: at 100,000 articles the open data alone is hundreds of MB. The
     open data shows no article's body, so an edit to a body leaves it as it
-    was; the feeds show the newest articles only.
+    was; the feeds show the newest articles only. open_data_key: the open
+    data's key when the caller knows it (an edit build: its inputs did not change).
     """
+    if open_data_key is None:
+        open_data_key = fingerprint_all(itertools.chain([("open data",)], open_data_inputs(archive, taskbook)), by_value=True)
     return (
         (fingerprint(("search", shared, archive.articles)), functools.partial(_search_index, archive, config, taskbook, store)),
-        (fingerprint_all(itertools.chain([("open data",)], open_data_inputs(archive, taskbook)), by_value=True), functools.partial(open_data, archive, config, taskbook)),
+        (open_data_key, functools.partial(open_data, archive, config, taskbook)),
         (fingerprint(("feeds", shared, feed_inputs(archive, config))), functools.partial(_feeds, archive, config)),
     )
 
@@ -517,10 +522,7 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
             outcome, state = edit
             if outcome.later is not None:
                 after.callback(outcome.later.close)
-            with locked(output):
-                if _identity(output) != found:
-                    raise Busy(f"another build published into {output} while this one was working; run again")
-                clear_leftovers(output)
+            with _publishing(output, found):
                 parts = outcome.later.each() if outcome.later is not None else []  # {name: path} of each remade part
                 made = {name: key for key, part in zip(outcome.later_keys, parts) for name in part}
                 ahead = {name: path for part in parts for name, path in part.items()}
@@ -535,13 +537,7 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
         if outcome.later is not None:
             after.callback(outcome.later.close)
         if outcome.ok:
-            # Only publishing holds the lock: the workers that parse and render are
-            # forked processes, and a forked copy of the lock outlives a killed build.
-            with locked(output):
-                if _identity(output) != found:
-                    # What this build reused was read from a site that is no longer there.
-                    raise Busy(f"another build published into {output} while this one was working; run again")
-                clear_leftovers(output)
+            with _publishing(output, found):
                 manifest = publish(
                     outcome.files, output, outcome.reused, last["manifest"] if last else None, keep=config.keep,
                     streamed=(outcome.rendering, outcome.render), later=outcome.later and outcome.later.merged,
@@ -555,6 +551,21 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
                     if base:
                         store.save_meanwhile("edit-base", outcome.base_model)
     return replace(outcome, seconds=time.perf_counter() - started, later=None, base=None, base_model=None)
+
+
+@contextlib.contextmanager
+def _publishing(output: Path, found):
+    """Hold the output's lock while publishing, once sure the site there is the one the build started from (found: its _identity).
+
+    Only publishing holds the lock: the workers that parse and render are
+    forked processes, and a forked copy of the lock outlives a killed build.
+    """
+    with locked(output):
+        if _identity(output) != found:
+            # What the build reused was read from a site that is no longer there.
+            raise Busy(f"another build published into {output} while this one was working; run again")
+        clear_leftovers(output)
+        yield
 
 
 def _keep_state(store: Store, output: Path, outcome: Outcome, manifest: dict, files: dict, marks: str, edit: dict | None) -> None:

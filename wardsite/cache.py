@@ -113,14 +113,14 @@ def names_of(objects) -> dict:
     return table
 
 
-def record(value, names: dict | None = None) -> tuple[bytes, frozenset[str]]:
+def record(value, names: dict | None = None, by_value: bool = False) -> tuple[bytes, frozenset[str]]:
     """value pickled with each article and filed task by its name (names: see names_of), and the paths of the articles named.
 
     A page's record is what its fingerprint is the digest of, and what an
     edit build reads the page back from (read_record) without planning the site.
     """
     buffer = io.BytesIO()
-    pickler = _Fingerprinter(buffer, names or {}, False)
+    pickler = _Fingerprinter(buffer, names or {}, by_value)
     pickler.dump(value)
     return buffer.getvalue(), frozenset(pickler.named)
 
@@ -157,9 +157,7 @@ def fingerprint(value, names: dict | None = None, by_value: bool = False) -> str
     whatever objects they share, for values without cycles (two to three
     times slower on values that repeat large objects, as pages do).
     """
-    buffer = io.BytesIO()
-    _Fingerprinter(buffer, names or {}, by_value).dump(value)
-    return record_digest(buffer.getbuffer())
+    return record_digest(record(value, names, by_value)[0])
 
 
 def fingerprint_all(items, by_value: bool = False) -> str:

@@ -28,8 +28,7 @@ import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .cache import Store, fingerprint, read_record, record, record_digest, shard_of
-from .feeds import feed_inputs
+from .cache import Store, read_record, record, record_digest, shard_of
 from .pages import Page
 from .registry import load_registry
 from .render import render_stream
@@ -156,20 +155,17 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
         return articles[path]
 
     archive, taskbook = read_record(base.model, article, _filed)
-    # The search index and the feeds first: they are made by processes of their own while the pages render.
-    parts = (
-        (fingerprint(("search", base.shared, archive.articles)), functools.partial(full._search_index, archive, config, taskbook, store)),
-        (fingerprint(("feeds", base.shared, feed_inputs(archive, config))), functools.partial(full._feeds, archive, config)),
-    )
+    # The whole-archive parts first: those to remake (the open data's inputs did not change) are made
+    # by processes of their own while the pages render.
+    parts = full.whole_archive_files(archive, config, taskbook, store, base.shared, open_data_key=base.open_data_key)
     kept, to_make = full.reusable_parts(parts, last, output)
-    remade = {name for name in last["whole"] if last["fingerprints"].get(name) != base.open_data_key and name not in kept}
+    remade = set(last["whole"]) - set(kept)
     later = Laters(*(functools.partial(full._written, make, spool, output.resolve()) for _, make in to_make)) if to_make else None
-    records = {**base.records, **edit["records"]}
     showing = sorted({dest for rel in swapped for dest in base.listed_on.get(Path(rel).as_posix(), ())})
     pages, fingerprints, made = [], dict(last["fingerprints"]), {}
     try:
         for dest in showing:
-            template, title, crumbs, context, facts = read_record(zlib.decompress(records[dest]), article, _filed)
+            template, title, crumbs, context, facts = read_record(zlib.decompress(edit["records"].get(dest) or base.records[dest]), article, _filed)
             page = Page(dest, template, context, title=title, crumbs=crumbs)
             data, _ = record((template, title, crumbs, context, facts))
             fingerprints[dest] = record_digest(data)

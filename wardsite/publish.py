@@ -201,10 +201,7 @@ def _put_file(new: str, old: str, made: set, name: str, path: str) -> tuple[int,
     """Link a file made ahead (see write_files) into the new site as name: from the spool, or the old site's copy when it was the same."""
     target = _place(new, name, made)
     source = os.path.join(old, name)
-    try:
-        same = path == source or filecmp.cmp(source, path, shallow=False)
-    except OSError:
-        same = False
+    same = path == source or _same_files(source, path)
     _link_or_copy(source if same else path, target)
     info = os.stat(target)
     return info.st_size, info.st_mtime_ns
