@@ -10,19 +10,30 @@ import pytest
 from conftest import article, write_archive
 from wardsite.build import build
 from wardsite.config import Config
-from wardsite.workers import BUILD_GC_THRESHOLDS, Later, Laters, cores, few_collections, map_indexed, settle
+from wardsite.workers import BUILD_GC_THRESHOLDS, MIN_PARALLEL, Later, Laters, cores, few_collections, map_indexed, settle
 
 
-def _square(shared, i):
-    return shared[i] * shared[i], os.getpid()
+_met_the_others = False
+
+
+def _square_once_all_have_started(shared, i):
+    """The first item a process takes waits until every process has taken one, so none can do it all alone."""
+    numbers, all_started = shared
+    global _met_the_others
+    if all_started is not None and not _met_the_others:
+        _met_the_others = True
+        all_started.wait(timeout=60)
+    return numbers[i] * numbers[i], os.getpid()
 
 
 def test_map_indexed_gives_every_result_in_order_from_a_process_per_core():
     numbers = list(range(500))
-    results = map_indexed(_square, numbers, len(numbers))
+    processes = min(cores(), len(numbers) // MIN_PARALLEL)
+    all_started = multiprocessing.get_context("fork").Barrier(processes) if processes > 1 else None
+    results = map_indexed(_square_once_all_have_started, (numbers, all_started), len(numbers))
     assert [square for square, _ in results] == [n * n for n in numbers]
-    if cores() > 1:
-        assert len({pid for _, pid in results} - {os.getpid()}) == 2
+    if processes > 1:
+        assert len({pid for _, pid in results} - {os.getpid()}) == processes
     assert multiprocessing.active_children() == []
 
 
