@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -41,6 +42,16 @@ def article(title="Giao ban tháng 5", date="2021-05-13 14:48", ward="Đức Gia
         category: {category}
         """
     ) + extra + f"---\n{body}\n"
+
+
+def eventually(condition, within: float = 30.0) -> bool:
+    """Whether condition() comes true within that many seconds, asked every few milliseconds: for work a build leaves to a background process."""
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def write_archive(root: Path, files: dict[str, str], wards: str | None = WARDS_YAML) -> Path:

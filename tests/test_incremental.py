@@ -134,14 +134,14 @@ def test_a_future_article_appears_on_the_first_build_after_it_comes_due(tmp_path
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    soon = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")) + timedelta(seconds=2)
     content = start(tmp_path)
+    soon = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")) + timedelta(seconds=3)
     (content / "sap-toi.md").write_text(article(title="Sắp tới", date=soon.strftime("%Y-%m-%d %H:%M:%S")), encoding="utf-8")
     out, cache = tmp_path / "site", tmp_path / "cache"
     page = out / f"phuong/duc-giang/{soon.year}/sap-toi.html"
     build(content, out, Config(), None, cache_dir=cache)
     assert not page.exists()
-    time.sleep(2.5)
+    time.sleep(max(0.0, (soon - datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))).total_seconds()) + 0.5)
     build(content, out, Config(), None, cache_dir=cache)
     assert page.is_file()
 

@@ -32,7 +32,7 @@ from wardsite.config import Config, parse_config
 from wardsite.content import OPTIONAL, REQUIRED
 from wardsite.publish import Busy, clear_leftovers, locked, publish, refusal, spool, write_files
 
-from conftest import REPO, article, write_archive
+from conftest import REPO, article, eventually, write_archive
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -554,8 +554,7 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_site_and_the_next_build_fin
     assert result.returncode == 0, result.stderr
     expected = "with" if local_extra.exists() else "without"
     assert tree(site) == trees[expected]
-    time.sleep(0.2)
-    assert not [p.name for p in project.iterdir() if p.name.startswith(".site.new-")]
+    assert eventually(lambda: not [p.name for p in project.iterdir() if p.name.startswith(".site.new-")])
 
 
 def test_a_build_while_another_holds_the_output_is_turned_away_and_changes_nothing(archive_dir, tmp_path):
@@ -674,8 +673,9 @@ def test_without_an_atomic_exchange_the_two_renames_still_leave_a_whole_site(tmp
     output = tmp_path / "site"
     publish({"index.html": b"one", "CNAME": b"old"}, output)
     publish({"index.html": b"two", "a/b.html": b"b"}, output, keep=("CNAME",))
-    time.sleep(0.2)
-    assert tree(output) == {"CNAME": b"old", "a": "dir", "a/b.html": b"b", "index.html": b"two"}
+    expected = {"CNAME": b"old", "a": "dir", "a/b.html": b"b", "index.html": b"two"}
+    eventually(lambda: tree(output) == expected)
+    assert tree(output) == expected
 
 
 def test_a_deleted_article_leaves_no_trace_in_any_file_of_the_site(archive_dir, tmp_path):
@@ -752,9 +752,9 @@ def test_nothing_beside_the_output_folder_is_touched(archive_dir, tmp_path):
     for _ in range(2):
         assert build(archive_dir, output, Config(), None, cache_dir=None).ok
         (archive_dir / "duc-giang/2021/giao-ban.md").write_text(article(title="Đổi tiêu đề"), encoding="utf-8")
-    time.sleep(0.3)  # the retired site is deleted in the background
+    # The retired site is deleted in the background.
+    assert eventually(lambda: sorted(p.name for p in tmp_path.iterdir()) == [".site-backup", "content", "notes.txt", "site"]), sorted(p.name for p in tmp_path.iterdir())
     assert {p: p.read_bytes() for p in before} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".site-backup", "content", "notes.txt", "site"]
 
 
 @pytest.mark.parametrize("which", ["content", "project", "home", "root", "parent of content", "a file"])
