@@ -62,7 +62,7 @@ def main() -> None:
 def edited(archive, n: int):
     a = archive.articles[EDITED]
     body = a.body_html + f"<p>Câu thêm vào lần {n} để thử.</p>"
-    b = replace(a, packed_body=pack_html(body), digest=hashlib.blake2b(body.encode(), digest_size=16).hexdigest())
+    b = replace(a, body=pack_html(body), digest=hashlib.blake2b(body.encode(), digest_size=16).hexdigest())
     return replace(archive, articles=(*archive.articles[:EDITED], b, *archive.articles[EDITED + 1 :]))
 
 

@@ -304,3 +304,21 @@ def test_edit_builds_one_after_another_each_equal_a_cold_build_and_a_later_full_
     unchanged = [name for name in stamps if name in after and after[name][1] == stamps[name][1]]
     assert "phuong/duc-giang/2020/bai-0.html" in unchanged
     assert_as_a_cold_build(content, out, tmp_path / "cold-last")
+
+
+def test_an_archive_past_the_packing_size_keeps_bodies_packed_and_builds_the_same_site(tmp_path, monkeypatch):
+    from wardsite import model
+    from wardsite.build import discover, load_all
+    from wardsite.registry import load_registry
+
+    content, out, cache = built(tmp_path)  # five articles: bodies kept as text
+    registry, _ = load_registry(content)
+    as_text, _ = load_all(content, discover(content), registry, Config())
+    monkeypatch.setattr(model, "PACK_PAST", 3)
+    packed, _ = load_all(content, discover(content), registry, Config())
+    assert {type(a.body) for a in as_text} == {str} and {type(a.body) for a in packed} == {bytes}
+    assert [a.body_html for a in packed] == [a.body_html for a in as_text]
+    assert_as_a_cold_build(content, out, tmp_path / "packed")
+    append(content / "bai-1.md", "\nMột câu nữa.\n")  # an edit build, parsing the edited article packed
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    assert_as_a_cold_build(content, out, tmp_path / "packed-after-edit")

@@ -238,7 +238,7 @@ def made_article(n: int, title: str, body: str, task: str = "", ward: str = "Đ�
     date = datetime(2021, 6, 1, 8, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")) - timedelta(days=n)
     return Article(
         path=Path(f"bai-{n}.md"), slug=f"bai-{n}", title=title, date=date, has_time=True, ward=fold(ward).replace(" ", "-"), ward_name=ward,
-        category=Category("Công tác đảng", "cong-tac-dang"), tasks=(Task(task, "MTTQ"),) if task else (), packed_body=pack_html(f"<p>{body}</p>"),
+        category=Category("Công tác đảng", "cong-tac-dang"), tasks=(Task(task, "MTTQ"),) if task else (), body=pack_html(f"<p>{body}</p>"),
         summary=body, digest=f"{title}|{body}|{task}",
     )
 

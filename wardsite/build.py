@@ -22,7 +22,7 @@ from .config import Config
 from .content import MAX_ARTICLE_BYTES, BodyRenderer, decode, parse_article
 from .errors import ContentError, only_errors
 from .feeds import feed_inputs, feeds, for_hosts
-from .model import Article
+from .model import Article, packs_bodies
 from .opendata import open_data, open_data_inputs
 from .organisations import load_organisations
 from .pages import collisions, plan
@@ -52,7 +52,6 @@ class Outcome:
     later: Laters | None = None  # with a spool: the whole-archive files being written there meanwhile, when they changed
     later_keys: tuple = ()  # the fingerprint of what each of later's parts is made from
     base: edits.Base | None = None  # with a store: what edit builds start from (see edits), but its model
-    base_model: Callable | None = None  # gives base with its model, which takes a while to make
 
     @property
     def errors(self) -> list[ContentError]:
@@ -160,20 +159,20 @@ def _unreadable(path: Path, exc: OSError) -> ContentError:
 _renderers: dict[bool, BodyRenderer] = {}
 
 
-def parse_source(content_dir: Path, rel: Path, raw: bytes, digest: str, registry: Registry, config: Config):
-    """(Article or None, problems) for one file's bytes."""
+def parse_source(content_dir: Path, rel: Path, raw: bytes, digest: str, registry: Registry, config: Config, pack: bool = False):
+    """(Article or None, problems) for one file's bytes; pack: keep the body packed."""
     path = content_dir / rel
     try:
         text = decode(raw)
     except ValueError as exc:
         return None, [ContentError(path, None, str(exc))]
     render_body = _renderers.get(config.trusted_html) or _renderers.setdefault(config.trusted_html, BodyRenderer(config.trusted_html))
-    return parse_article(rel, text, registry, config.tz, render_body, display_path=path, digest=digest)
+    return parse_article(rel, text, registry, config.tz, render_body, display_path=path, digest=digest, pack=pack)
 
 
 def _load_job(shared, i):
     """(digest, (article, problems)) for one file; (digest, None) when a cached article has its bytes; ("", problem) when it cannot be read."""
-    content_dir, todo, known, key, registry, config = shared
+    content_dir, todo, known, key, registry, config, pack = shared
     if i % (READ_AHEAD // 2) == 0:
         for source in todo[i : i + READ_AHEAD]:
             _read_ahead(os.path.join(content_dir, source.rel))
@@ -185,7 +184,7 @@ def _load_job(shared, i):
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
     if (key, str(rel), digest) in known:
         return digest, None
-    return digest, parse_source(content_dir, rel, raw, digest, registry, config)
+    return digest, parse_source(content_dir, rel, raw, digest, registry, config, pack)
 
 
 def load_all(content_dir: Path, rels: list[Path], registry: Registry, config: Config, store: Store | None = None):
@@ -204,7 +203,8 @@ def load_all(content_dir: Path, rels: list[Path], registry: Registry, config: Co
     settle()
     sources, problems = find_sources(content_dir, rels, seen)
     todo = [s for s in sources if (key, str(s.rel), s.digest) not in known]
-    fresh = dict(zip((s.rel for s in todo), map_indexed(_load_job, (content_dir, todo, known, key, registry, config), len(todo), "reading articles")))
+    pack = packs_bodies(len(rels))
+    fresh = dict(zip((s.rel for s in todo), map_indexed(_load_job, (content_dir, todo, known, key, registry, config, pack), len(todo), "reading articles")))
     results, now_seen = {}, {}
     for source in sources:
         digest, result = fresh.get(source.rel, (source.digest, None))
@@ -292,6 +292,9 @@ def make_site(
         base = None
         if store is not None:
             base = edits.base_of(archive, pages, fingerprinted, shared, parts[1][0], content_dir)
+            # Saved while the pages render, so that the build need not wait for it at the end. Should this
+            # build not publish, no build's state names the new base's token: the next build is a full one.
+            store.save_meanwhile("edit-base", functools.partial(edits.with_model, base, archive, taskbook))
             fingerprinted = [digest for digest, _, _ in fingerprinted]
         fingerprints = dict(zip((page.dest for page in pages), fingerprinted))
         del fingerprinted
@@ -318,7 +321,7 @@ def make_site(
     return Outcome(
         tuple(problems), len(articles), len(pages), files, time.perf_counter() - started, reused, fingerprints, frozenset(whole),
         min(waiting, default=None), rendering, start, later, tuple(key for key, _ in to_make) if later else (),
-        base, functools.partial(edits.with_model, base, archive, taskbook) if base else None,
+        base,
     )
 
 
@@ -531,7 +534,7 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
                 fingerprints = {name: fp for name, fp in {**outcome.fingerprints, **made}.items() if name not in gone}
                 outcome = replace(outcome, whole=outcome.whole | frozenset(made), fingerprints=fingerprints)
                 _keep_state(store, output, outcome, manifest, files, marks, state)
-            return replace(outcome, seconds=time.perf_counter() - started, later=None, base=None, base_model=None)
+            return replace(outcome, seconds=time.perf_counter() - started, later=None, base=None)
 
         outcome = make_site(content_dir, config, templates_dir, store, output, last, spool=folder)
         if outcome.later is not None:
@@ -548,9 +551,7 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
                 if store:
                     base = outcome.base
                     _keep_state(store, output, outcome, manifest, files, marks, {"token": base.token, "articles": {}, "records": {}} if base else None)
-                    if base:
-                        store.save_meanwhile("edit-base", outcome.base_model)
-    return replace(outcome, seconds=time.perf_counter() - started, later=None, base=None, base_model=None)
+    return replace(outcome, seconds=time.perf_counter() - started, later=None, base=None)
 
 
 @contextlib.contextmanager

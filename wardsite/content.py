@@ -176,8 +176,12 @@ def parse_article(
     render_body: BodyRenderer,
     display_path: Path | None = None,
     digest: str = "",
+    pack: bool = False,
 ) -> tuple[Article | None, list[ContentError]]:
-    """An article from the text of its file, or the problems that stop it; digest is that of the file's bytes."""
+    """An article from the text of its file, or the problems that stop it; digest is that of the file's bytes.
+
+    pack: keep the body packed (see model.packs_bodies).
+    """
     where = display_path or rel_path
     parts = split(text)
     if isinstance(parts, str):
@@ -265,7 +269,7 @@ def parse_article(
             ward_name=ward.name,
             category=category,
             tasks=tasks,
-            packed_body=pack_html(body_html),
+            body=pack_html(body_html) if pack else body_html,
             summary=summary or summarise(body_html),
             source=source,
             views=views,

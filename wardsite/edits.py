@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .cache import Store, read_record, record, record_digest, shard_of
+from .model import packs_bodies
 from .pages import Page
 from .registry import load_registry
 from .render import render_stream
@@ -60,7 +61,7 @@ def base_of(archive, pages, fingerprinted, shared: str, open_data_key: str, cont
         secrets.token_hex(8),
         str(content_dir),
         archive.articles,
-        b"",  # made where the base is saved, in a process of its own (see build.build)
+        b"",  # made where the base is saved, in a process of its own (see build.make_site)
         {page.dest: packed for page, (_, packed, _) in zip(pages, fingerprinted)},
         {path: tuple(dests) for path, dests in listed_on.items()},
         shared,
@@ -82,7 +83,7 @@ def _filed(article, number: int, organisation: str) -> Filed:
 
 
 def _same_but_body(old, new) -> bool:
-    return replace(new, packed_body=old.packed_body, digest=old.digest) == old
+    return replace(new, body=old.body, digest=old.digest) == old
 
 
 def content_files(content_dir: Path) -> dict[str, tuple[int, int]]:
@@ -142,7 +143,7 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
         if digest == old.digest:
             new = was[0]
         else:
-            new, found = full.parse_source(content_dir, Path(rel), raw, digest, registry, config)
+            new, found = full.parse_source(content_dir, Path(rel), raw, digest, registry, config, packs_bodies(len(articles)))
             if new is None or found or new.refs or not _same_but_body(was[0], new):
                 return None
         part["loaded"].pop((key, rel, old.digest))
