@@ -1,5 +1,6 @@
 """An incremental build gives exactly what a cold build gives, whatever changed in between."""
 
+import pickle
 import shutil
 from pathlib import Path
 
@@ -312,6 +313,8 @@ def test_an_archive_past_the_packing_size_keeps_bodies_packed_and_builds_the_sam
     from wardsite.registry import load_registry
 
     content, out, cache = built(tmp_path)  # five articles: bodies kept as text
+    _, base = pickle.loads((cache / "edit-base.pickle").read_bytes())
+    assert {type(a.body) for a in base.articles} == {bytes}  # but packed for edit builds, which read them all back
     registry, _ = load_registry(content)
     as_text, _ = load_all(content, discover(content), registry, Config())
     monkeypatch.setattr(model, "PACK_PAST", 3)

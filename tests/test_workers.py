@@ -10,7 +10,7 @@ import pytest
 from conftest import article, write_archive
 from wardsite.build import build
 from wardsite.config import Config
-from wardsite.workers import BUILD_GC_THRESHOLDS, MIN_PARALLEL, Later, Laters, cores, few_collections, map_indexed, settle
+from wardsite.workers import BUILD_GC_THRESHOLDS, MIN_PARALLEL, Later, Laters, cores, few_collections, map_indexed, settle, without_collections
 
 
 _met_the_others = False
@@ -35,6 +35,16 @@ def test_map_indexed_gives_every_result_in_order_from_a_process_per_core():
     if processes > 1:
         assert len({pid for _, pid in results} - {os.getpid()}) == processes
     assert multiprocessing.active_children() == []
+
+
+def test_without_collections_the_collector_is_off_inside_and_what_was_read_is_left_alone_after():
+    assert gc.isenabled()
+    with few_collections():
+        with without_collections():
+            assert not gc.isenabled()
+            read_back = [[n] for n in range(1000)]
+        assert gc.isenabled() and gc.get_freeze_count() >= len(read_back)
+    assert gc.get_freeze_count() == 0
 
 
 def test_later_works_in_another_process_and_hands_back_its_result():

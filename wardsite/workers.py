@@ -123,6 +123,24 @@ def few_collections():
             gc.unfreeze()
 
 
+@contextmanager
+def without_collections():
+    """The cyclic collector off while inside, then settle(): for reading back what a build saved.
+
+    Unpickling makes no garbage cycles, only objects that live on: an edit
+    build reads back a million of them at 10,000 articles, and the
+    collections they set off took 0.16 s, a sixth of the build.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+        settle()
+
+
 def settle() -> None:
     """Within few_collections: what exists now lives until the build ends; the collector need not look at it again."""
     if _collecting_less:
