@@ -293,10 +293,10 @@ def make_site(
         base = None
         if store is not None:
             base = edits.base_of(archive, pages, fingerprinted, shared, parts[1][0], content_dir)
+            fingerprinted = [digest for digest, _, _ in fingerprinted]  # the named paths are in base now
             # Saved while the pages render, so that the build need not wait for it at the end. Should this
             # build not publish, no build's state names the new base's token: the next build is a full one.
             store.save_meanwhile("edit-base", functools.partial(edits.with_model, base, archive, taskbook))
-            fingerprinted = [digest for digest, _, _ in fingerprinted]
         fingerprints = dict(zip((page.dest for page in pages), fingerprinted))
         del fingerprinted
         reused = unchanged_pages(fingerprints, last, output)
