@@ -9,7 +9,6 @@ import itertools
 import os
 import stat
 import time
-import zlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from collections.abc import Callable
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from .archive import Archive, assemble
 from .assets import check_refs
-from .cache import CACHE_DIR, SHARDS, Store, fingerprint, fingerprint_all, names_of, record, record_digest, shard_of, toolchain_key
+from .cache import CACHE_DIR, SHARDS, Store, fingerprint, fingerprint_all, names_of, pack_record, record, record_digest, shard_of, toolchain_key
 from .config import Config
 from .content import MAX_ARTICLE_BYTES, BodyRenderer, decode, parse_article
 from .errors import ContentError, only_errors
@@ -435,7 +434,7 @@ def _fingerprint_job(shared, i: int):
     page = pages[i]
     data, named = record((page.template, page.title, page.crumbs, page.context, facts), names)
     digest = record_digest(data)
-    return (digest, zlib.compress(data, 1), named) if keep else digest
+    return (digest, pack_record(data), named) if keep else digest
 
 
 def unchanged_pages(fingerprints: dict[str, str], last: dict | None, output: Path | None) -> frozenset[str]:

@@ -24,11 +24,10 @@ import functools
 import hashlib
 import os
 import secrets
-import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .cache import Store, read_record, record, record_digest, shard_of
+from .cache import Store, pack_record, read_packed_record, read_record, record, record_digest, shard_of
 from .model import Article, pack_html, packs_bodies
 from .pages import Page
 from .registry import load_registry
@@ -129,7 +128,10 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
     registry, problems = load_registry(content_dir)
     if problems:
         return None
-    swapped, cache_parts, key = {}, {}, str(content_dir)
+    swapped, key = {}, str(content_dir)
+    # The parts of the article cache that hold the changed files, as loaded and as they will be saved.
+    stored = store.load_shards("articles", only={shard_of(os.path.relpath(path, content_dir)) for path in changed})
+    cache_parts = [{**part, "loaded": dict(part["loaded"]), "seen": dict(part["seen"])} if part.get("folder") == key else {} for part in stored]
     for path in changed:
         rel = os.path.relpath(path, content_dir)
         old = articles.get(Path(rel).as_posix())
@@ -140,11 +142,8 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
         except OSError:
             return None
         digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-        n = shard_of(rel)
-        if n not in cache_parts:
-            cache_parts[n] = store.load(f"articles-{n}")
-        part = cache_parts[n]
-        was = part and part.get("folder") == key and part["loaded"].get((key, rel, old.digest))
+        part = cache_parts[shard_of(rel)]
+        was = part and part["loaded"].get((key, rel, old.digest))
         if not was or was[1]:
             return None
         if digest == old.digest:
@@ -174,11 +173,11 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
     pages, fingerprints, made = [], dict(last["fingerprints"]), {}
     try:
         for dest in showing:
-            template, title, crumbs, context, facts = read_record(zlib.decompress(edit["records"].get(dest) or base.records[dest]), article, _filed)
+            template, title, crumbs, context, facts = read_packed_record(edit["records"].get(dest) or base.records[dest], article, _filed)
             page = Page(dest, template, context, title=title, crumbs=crumbs)
             data, _ = record((template, title, crumbs, context, facts))
             fingerprints[dest] = record_digest(data)
-            made[dest] = zlib.compress(data, 1)
+            made[dest] = pack_record(data)
             pages.append(page)
         _, _, start = render_stream(pages, archive, config, full.theme(templates_dir, store), taskbook)
         files = dict(start())
@@ -186,8 +185,7 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
         if later is not None:
             later.close()
         raise
-    for n, part in cache_parts.items():
-        store.save(f"articles-{n}", part)
+    store.save_shards("articles", cache_parts, stored)
     outcome = full.Outcome(
         last["problems"], last["articles"], last["pages"], files, 0.0,
         frozenset(last["manifest"]) - set(files) - remade, fingerprints, frozenset(last["whole"]) - remade,
