@@ -4,6 +4,7 @@ import pickle
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -325,3 +326,24 @@ def test_an_archive_past_the_packing_size_keeps_bodies_packed_and_builds_the_sam
     append(content / "bai-1.md", "\nMột câu nữa.\n")  # an edit build, parsing the edited article packed
     assert build(content, out, Config(), None, cache_dir=cache).ok
     assert_as_a_cold_build(content, out, tmp_path / "packed-after-edit")
+
+
+@pytest.mark.parametrize("pack_past", [None, 3])
+def test_the_edit_base_keeps_page_records_as_they_are_below_the_packing_size_and_packed_past_it(tmp_path, monkeypatch, pack_past):
+    from wardsite import model
+    from wardsite.cache import read_record
+
+    if pack_past is not None:
+        monkeypatch.setattr(model, "PACK_PAST", pack_past)
+    content, out, cache = built(tmp_path)
+    _, base = pickle.loads((cache / "edit-base.pickle").read_bytes())
+    record = base.records["phuong/ngoc-thuy/2021/bai-1.html"]
+    assert base.packed == (pack_past is not None)
+    as_kept = model.unpack(record) if base.packed else record
+    template, *_ = read_record(as_kept, lambda path: path, lambda article, number, organisation: None)
+    assert template == "article.html" and (len(as_kept) > len(record)) == base.packed
+    folder = out.stat().st_ino
+    append(content / "bai-1.md", "\nĐoạn mới ở cuối bài.\n")  # an edit build reads the pages showing it back from their records
+    assert build(content, out, Config(), None, cache_dir=cache).ok and out.stat().st_ino == folder
+    assert "Đoạn mới ở cuối bài" in (out / "phuong/ngoc-thuy/2021/bai-1.html").read_text(encoding="utf-8")
+    assert_as_a_cold_build(content, out, tmp_path / "cold")

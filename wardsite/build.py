@@ -16,12 +16,12 @@ from pathlib import Path
 
 from .archive import Archive, assemble
 from .assets import check_refs
-from .cache import CACHE_DIR, SHARDS, Store, fingerprint, fingerprint_all, names_of, pack_record, record, record_digest, shard_of, toolchain_key
+from .cache import CACHE_DIR, SHARDS, Store, fingerprint, fingerprint_all, kept_record, names_of, record, record_digest, shard_of, toolchain_key
 from .config import Config
 from .content import MAX_ARTICLE_BYTES, BodyRenderer, decode, parse_article
 from .errors import ContentError, only_errors
 from .feeds import feed_inputs, feeds, for_hosts
-from .model import Article, packs_bodies
+from .model import Article, packs
 from .opendata import open_data, open_data_inputs
 from .organisations import load_organisations
 from .pages import collisions, plan
@@ -202,7 +202,7 @@ def load_all(content_dir: Path, rels: list[Path], registry: Registry, config: Co
     settle()
     sources, problems = find_sources(content_dir, rels, seen)
     todo = [s for s in sources if (key, str(s.rel), s.digest) not in known]
-    pack = packs_bodies(len(rels))
+    pack = packs(len(rels))
     fresh = dict(zip((s.rel for s in todo), map_indexed(_load_job, (content_dir, todo, known, key, registry, config, pack), len(todo), "reading articles")))
     results, now_seen = {}, {}
     for source in sources:
@@ -287,11 +287,12 @@ def make_site(
         problems += collisions(pages, content_dir)
         if only_errors(problems):
             return Outcome(tuple(problems), len(articles), 0, {}, time.perf_counter() - started, later=later)
-        fingerprinted = map_indexed(_fingerprint_job, (pages, shared, names, store is not None), len(pages))
+        keep = None if store is None else packs(len(archive.articles))  # the records: not kept, kept as they are, or packed
+        fingerprinted = map_indexed(_fingerprint_job, (pages, shared, names, keep), len(pages))
         del names  # a tenth of the build's memory at 100,000 articles, not to be carried into the processes forked below
         base = None
         if store is not None:
-            base = edits.base_of(archive, pages, fingerprinted, shared, parts[1][0], content_dir)
+            base = edits.base_of(archive, pages, fingerprinted, shared, parts[1][0], content_dir, keep)
             fingerprinted = [digest for digest, _, _ in fingerprinted]  # the named paths are in base now
             # Saved while the pages render, so that the build need not wait for it at the end. Should this
             # build not publish, no build's state names the new base's token: the next build is a full one.
@@ -429,12 +430,13 @@ def _written(part: Callable, folder: Path, old: Path | None) -> dict[str, str]:
 
 
 def _fingerprint_job(shared, i: int):
-    """The page's fingerprint; with keep, also its record, packed, and the paths of the articles it names (see cache.record)."""
+    """The page's fingerprint; unless keep is None, also its record, packed when keep is true (see
+    cache.kept_record), and the paths of the articles it names (see cache.record)."""
     pages, facts, names, keep = shared
     page = pages[i]
     data, named = record((page.template, page.title, page.crumbs, page.context, facts), names)
     digest = record_digest(data)
-    return (digest, pack_record(data), named) if keep else digest
+    return digest if keep is None else (digest, kept_record(data, keep), named)
 
 
 def unchanged_pages(fingerprints: dict[str, str], last: dict | None, output: Path | None) -> frozenset[str]:

@@ -16,6 +16,7 @@ import tempfile
 import zlib
 from pathlib import Path
 
+from .model import pack, unpack
 from .workers import Later
 
 CACHE_DIR = Path(".wardsite-cache")
@@ -147,14 +148,14 @@ def read_record(data: bytes, article, filed):
     return _RecordReader(io.BytesIO(data), article, filed).load()
 
 
-def pack_record(data: bytes) -> bytes:
-    """A page's record as kept for edit builds: packed with zlib's fastest level (see read_packed_record)."""
-    return zlib.compress(data, 1)
+def kept_record(data: bytes, packed: bool) -> bytes:
+    """A page's record as kept for edit builds: packed (model.pack) or as it is (see read_kept_record)."""
+    return pack(data) if packed else data
 
 
-def read_packed_record(packed: bytes, article, filed):
-    """read_record of a record packed by pack_record."""
-    return read_record(zlib.decompress(packed), article, filed)
+def read_kept_record(kept: bytes, packed: bool, article, filed):
+    """read_record of a record kept by kept_record, packed or not as it was kept."""
+    return read_record(unpack(kept) if packed else kept, article, filed)
 
 
 def fingerprint(value, names: dict | None = None, by_value: bool = False) -> str:

@@ -180,7 +180,7 @@ def parse_article(
 ) -> tuple[Article | None, list[ContentError]]:
     """An article from the text of its file, or the problems that stop it; digest is that of the file's bytes.
 
-    pack: keep the body packed (see model.packs_bodies).
+    pack: keep the body packed (see model.packs).
     """
     where = display_path or rel_path
     parts = split(text)

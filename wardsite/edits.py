@@ -27,8 +27,8 @@ import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .cache import Store, pack_record, read_packed_record, read_record, record, record_digest, shard_of
-from .model import Article, pack_html, packs_bodies
+from .cache import Store, kept_record, read_kept_record, read_record, record, record_digest, shard_of
+from .model import Article, pack_html, packs
 from .pages import Page
 from .registry import load_registry
 from .render import render_stream
@@ -44,14 +44,15 @@ class Base:
     content_dir: str
     articles: tuple  # the archive's articles, as assembled
     model: bytes  # record of (archive, task book): articles in it by name
-    records: dict[str, bytes]  # page → its record, packed
+    records: dict[str, bytes]  # page → its record, as cache.kept_record keeps it
     listed_on: dict[str, tuple[str, ...]]  # article path → the pages whose records name it
     shared: str  # the fingerprint of what every page shares
     open_data_key: str
+    packed: bool  # whether the records are packed
 
 
-def base_of(archive, pages, fingerprinted, shared: str, open_data_key: str, content_dir: Path) -> Base:
-    """The base for edit builds, from a full build's pages and their (digest, packed record, named paths)."""
+def base_of(archive, pages, fingerprinted, shared: str, open_data_key: str, content_dir: Path, packed: bool) -> Base:
+    """The base for edit builds, from a full build's pages and their (digest, record as kept, named paths); packed: how the records were kept."""
     listed_on: dict[str, list[str]] = {}
     for page, (_, _, named) in zip(pages, fingerprinted):
         for path in named:
@@ -61,10 +62,11 @@ def base_of(archive, pages, fingerprinted, shared: str, open_data_key: str, cont
         str(content_dir),
         archive.articles,
         b"",  # made where the base is saved, in a process of its own (see build.make_site)
-        {page.dest: packed for page, (_, packed, _) in zip(pages, fingerprinted)},
+        {page.dest: kept for page, (_, kept, _) in zip(pages, fingerprinted)},
         {path: tuple(dests) for path, dests in listed_on.items()},
         shared,
         open_data_key,
+        packed,
     )
 
 
@@ -149,7 +151,7 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
         if digest == old.digest:
             new = was[0]
         else:
-            new, found = full.parse_source(content_dir, Path(rel), raw, digest, registry, config, packs_bodies(len(articles)))
+            new, found = full.parse_source(content_dir, Path(rel), raw, digest, registry, config, packs(len(articles)))
             if new is None or found or new.refs or not _same_but_body(was[0], new):
                 return None
         part["loaded"].pop((key, rel, old.digest))
@@ -173,11 +175,11 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
     pages, fingerprints, made = [], dict(last["fingerprints"]), {}
     try:
         for dest in showing:
-            template, title, crumbs, context, facts = read_packed_record(edit["records"].get(dest) or base.records[dest], article, _filed)
+            template, title, crumbs, context, facts = read_kept_record(edit["records"].get(dest) or base.records[dest], base.packed, article, _filed)
             page = Page(dest, template, context, title=title, crumbs=crumbs)
             data, _ = record((template, title, crumbs, context, facts))
             fingerprints[dest] = record_digest(data)
-            made[dest] = pack_record(data)
+            made[dest] = kept_record(data, base.packed)
             pages.append(page)
         _, _, start = render_stream(pages, archive, config, full.theme(templates_dir, store), taskbook)
         files = dict(start())
