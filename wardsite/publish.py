@@ -129,17 +129,18 @@ def publish_in_place(
     result = dict(manifest)
     ahead = ahead or {}
     order = sorted(set(files) | set(ahead), key=lambda name: (name in last, name))
+    temp = os.path.join(scratch, "in-place")  # each file is made here, then renamed over its target
     for name in order:
         _check_inside(name)
         target = os.path.join(output, name)
         if name in files:
             if _same_bytes(Path(target), files[name]):
                 continue
-            _replace(target, os.path.join(scratch, "in-place"), lambda temp: Path(temp).write_bytes(files[name]))
+            _replace(target, temp, lambda made: Path(made).write_bytes(files[name]))
         else:
             if ahead[name] == target or _same_files(ahead[name], target):
                 continue
-            _replace(target, os.path.join(scratch, "in-place"), lambda temp: _link_or_copy(ahead[name], temp))
+            _replace(target, temp, lambda made: _link_or_copy(ahead[name], made))
         info = os.stat(target)
         result[name] = (info.st_size, info.st_mtime_ns)
     for name in gone:
