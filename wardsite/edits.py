@@ -74,7 +74,7 @@ def with_model(base: Base, archive, taskbook) -> Base:
     """base with its model, and its articles' bodies packed. The archive without what it worked out for
     itself (cached properties), the task book with it: its lists by organisation, by ward and year and
     by task are what the pages an edit renders ask for, and take longer to work out again than to read."""
-    for lists in ("_organisations", "by_organisation", "by_ward_year", "_of_task"):
+    for lists in ("_organisations", "by_organisation", "by_ward_year", "_of_article"):
         getattr(taskbook, lists)
     return replace(base, articles=tuple(map(_packed, base.articles)), model=record((replace(archive), taskbook))[0])
 
