@@ -456,3 +456,34 @@ def test_each_articles_organisations_are_named_once_each_in_order_and_the_unassi
     assert names == {path: tuple(sorted(found)) for path, found in expected.items()}
     assert any(len(found) > 1 for found in names.values())
     assert any(not a.tasks for a in articles) and all(a.path not in names for a in articles if not a.tasks)
+
+
+def test_a_task_list_shows_the_assignee_as_written_only_where_it_is_not_the_organisations_name(tasks_dir):
+    page = text_of(build_files(tasks_dir)["nhiem-vu/to-chuc/hoi-lien-hiep-phu-nu/index.html"])
+    assert "bài ghi: “Hội Phụ nữ”" in page
+    assert "bài ghi: “Hội LHPN phường Đức Giang”" in page
+    assert "bài ghi: “Hội Liên hiệp Phụ nữ”" not in page  # the registry's own name, as the article wrote it
+
+
+def test_each_task_row_carries_its_article_s_date_ward_and_link_and_the_note_of_how_it_was_written(tasks_dir):
+    from wardsite import urls
+    from wardsite.archive import assemble
+    from wardsite.listing import task_rows
+    from wardsite.tasks import assign_tasks
+
+    registry, _ = load_registry(tasks_dir)
+    organisations, _ = load_organisations(tasks_dir)
+    articles, _ = load_all(tasks_dir, discover(tasks_dir), registry, Config())
+    archive = assemble(articles, registry)
+    book = assign_tasks(archive, organisations)
+    entries = sorted(book.entries, key=lambda e: e.task.text)  # the articles' tasks out of their order
+    rows = list(task_rows(entries, archive, book))
+    assert [row.entry for row in rows] == entries
+    for row, e in zip(rows, entries):
+        a = e.article
+        assert (row.text, row.title, row.date, row.iso) == (e.task.text, a.title, a.date, a.date.isoformat())
+        assert (row.ward, row.ward_name, row.link) == (urls.ward(a.ward), archive.ward(a.ward).name, urls.task(a, e.number))
+        named = book.organisation(e.organisation).name
+        assert row.written == ("" if e.task.assignee in (None, named) else e.task.assignee)
+    assert {row.ward_name for row in rows} == {"Đức Giang", "Ngọc Thụy"}
+    assert {row.written for row in rows} >= {"", "Hội Phụ nữ", "MTTQ"}

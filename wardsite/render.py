@@ -16,7 +16,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSyste
 from jinja2.runtime import Context
 from jinja2.utils import internalcode
 
-from . import urls
+from . import listing, urls
 from .archive import Archive
 from .config import Config
 from .organisations import Organisations
@@ -176,7 +176,8 @@ def render_stream(
     memory or all passing through one process.
 
     Templates link with href(path) and asset(file name), both made for the
-    page being rendered. They may read the archive, site and taskbook
+    page being rendered; they loop over article_rows(articles) and
+    task_rows(entries) for lists (see listing). They may read the archive, site and taskbook
     globals only for what every page shares (the lists of wards, years,
     categories, organisations); anything else a page shows must be in its
     context, as that is what decides whether an incremental build renders
@@ -201,7 +202,11 @@ def render_stream(
             href = urls.links_from(page.dest, pretty)
         return {"href": href, "asset": lambda name: href(assets[name])}
 
-    env.globals.update(site=config, archive=archive, urls=urls, taskbook=taskbook)
+    env.globals.update(
+        site=config, archive=archive, urls=urls, taskbook=taskbook,
+        article_rows=lambda articles: listing.article_rows(articles, archive),
+        task_rows=lambda entries: listing.task_rows(entries, archive, taskbook),
+    )
     todo = [page for page in pages if page.dest not in skip]
 
     def start(sink=None):
