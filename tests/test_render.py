@@ -3,9 +3,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
-from jinja2 import UndefinedError, pass_context
+from jinja2 import DictLoader, UndefinedError, pass_context
+from markupsafe import Markup, escape
 
-from wardsite.render import Theme, date_vi, datetime_vi, number_vi
+from wardsite.render import Theme, _Template, date_vi, datetime_vi, number_vi
 
 
 def render(source: str, **values) -> str:
@@ -47,3 +48,36 @@ def test_vietnamese_dates_read_as_babel_formats_them_with_the_themes_patterns():
 def test_vietnamese_numbers_read_as_babel_formats_them():
     for n in [0, 7, 999, 1000, 1204, 99999, 100000, 1234567, 10**12 + 5, -1, -1234, 2.5, -1234.75]:
         assert number_vi(n) == format_decimal(n, locale="vi")
+
+
+class _Shown:
+    def __html__(self):
+        return "<b>as it shows itself</b>"
+
+
+class _Text(str):
+    pass
+
+
+PRINTED = [
+    "", "plain", "Đức Giang", "<script>alert('x')</script>", 'a "quoted" & <b>bold</b> \'one\'', "&amp; already",
+    0, 1204, -2.5, None, True, Markup("<em>safe</em>"), _Shown(), _Text("<i>a str of another kind</i>"), ["<li>"],
+]
+
+
+def test_every_value_a_page_prints_is_escaped_exactly_as_markupsafe_escapes_it():
+    for value in PRINTED:
+        assert render("{{ v }}", v=value) == str(escape(value)), value
+
+
+def test_values_printed_in_blocks_macros_and_loops_of_extended_templates_are_escaped_too():
+    env = Theme(None).environment()
+    env.loader = DictLoader({
+        "base.html": "[{% block main %}{% endblock %}]",
+        "page.html": '{% extends "base.html" %}{% macro item(v) %}<{{ v }}>{% endmacro %}'
+                     "{% block main %}{% for v in values %}{{ item(v) }}{{ v }}{% endfor %}{% endblock %}",
+    })
+    page = env.get_template("page.html")
+    assert isinstance(page, _Template)
+    expected = "[" + "".join(f"<{escape(v)}>{escape(v)}" for v in PRINTED) + "]"
+    assert page.render(values=PRINTED) == expected

@@ -12,9 +12,10 @@ from types import BuiltinFunctionType, FunctionType, MethodType
 
 from babel import Locale
 from babel.numbers import format_decimal
-from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, StrictUndefined, Template
 from jinja2.runtime import Context
 from jinja2.utils import internalcode
+from markupsafe import Markup, escape
 
 from . import listing, urls
 from .archive import Archive
@@ -89,6 +90,36 @@ class _Context(Context):
             return self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
 
 
+try:
+    # markupsafe's own C escaping, which its escape wraps in Python (since markupsafe 3).
+    from markupsafe._speedups import _escape_inner
+except ImportError:
+    _escape_inner = None
+
+
+def _escape(value, _str=str, _new=str.__new__):
+    """markupsafe.escape, in a third of the time for the plain strings that are most of what pages print.
+
+    A page escapes each value it prints, 140 on an article page and 400 on a
+    list of tasks, and escape's own Python (the checks, then Markup's
+    __new__) cost twice the escaping itself. Anything but a plain string,
+    or a markupsafe without the C part, goes to escape as before.
+    """
+    if value.__class__ is _str and _escape_inner is not None:
+        return _new(Markup, _escape_inner(value))
+    return escape(value)
+
+
+class _Template(Template):
+    """A template printing with _escape, not markupsafe.escape: the name its compiled code calls is set in its module."""
+
+    @classmethod
+    def from_code(cls, environment, code, globals, uptodate=None):
+        made = super().from_code(environment, code, globals, uptodate)
+        made.root_render_func.__globals__["escape"] = _escape  # the module's namespace, shared by its blocks and macros
+        return made
+
+
 @dataclass(frozen=True)
 class Theme:
     """The templates folder of the project (may be absent) over the package's default theme."""
@@ -110,6 +141,7 @@ class Theme:
             bytecode_cache=_compiled_cache(self.compiled_dir),
         )
         env.context_class = _Context
+        env.template_class = _Template
         env.filters.update(date_vi=date_vi, datetime_vi=datetime_vi, date_short=date_short, number_vi=number_vi)
         return env
 
