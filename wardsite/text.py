@@ -27,7 +27,13 @@ def nfc(text: str) -> str:
 
 def squash_spaces(text: str) -> str:
     """NFC, runs of blanks (including no-break spaces) as one space, trimmed."""
-    return _SPACES.sub(" ", nfc(text)).strip()
+    text = nfc(text)
+    # Every blank _SPACES takes but the plain space is unprintable to Python:
+    # a printable text without two spaces in a row has nothing for it to do,
+    # and most front-matter values are such (a fifth of the cost of the pattern).
+    if "  " not in text and text.isprintable():
+        return text.strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def _split_tone(syllable: str) -> tuple[str, str]:
