@@ -271,15 +271,24 @@ def make_site(
     # The files made from the whole archive (search index, open data, feeds)
     # come in parts, each remade only when what it is made from changed.
     # With a spool those to remake are started now, to be made while the
-    # pages are planned and rendered.
+    # pages are planned and rendered. When the last build left none of them
+    # to reuse, all are started before working out what each is made from
+    # (3 s of the build's own time at 100,000 articles, while a core waited).
     shared = fingerprint((archive.wards, archive.categories, archive.years, taskbook.organisations, taskbook.years))
-    parts = whole_archive_files(archive, config, taskbook, store, shared)
-    kept_whole, to_make = reusable_parts(parts, last, output)
+    makers = whole_archive_makers(archive, config, taskbook, store)
     stream = spool is not None
     later = None
-    if stream and to_make and not only_errors(problems):
-        later = Laters(*(functools.partial(_written, make, spool, output.resolve() if output else None) for _, make in to_make))
+
+    def start_parts(parts):
+        return Laters(*(functools.partial(_written, make, spool, output.resolve() if output else None) for make in parts))
+
+    if stream and not (last or {}).get("whole") and not only_errors(problems):
+        later = start_parts(makers)
     try:
+        parts = tuple(zip(whole_archive_keys(archive, config, taskbook, shared), makers))
+        kept_whole, to_make = reusable_parts(parts, last, output)  # with nothing to reuse: every part, as started above
+        if stream and to_make and later is None and not only_errors(problems):
+            later = start_parts([make for _, make in to_make])
         # After the processes above are forked, not before: they need not start as big as the table.
         names = names_of(itertools.chain(archive.articles, taskbook.entries))
         pages = plan(archive, config, assets) + task_pages(archive, taskbook, config)
@@ -334,22 +343,33 @@ def theme(templates_dir: Path | None, store: Store | None) -> Theme:
 def whole_archive_files(
     archive: Archive, config: Config, taskbook, store: Store | None, shared: str, open_data_key: str | None = None
 ) -> tuple[tuple[str, Callable], ...]:
+    """The parts of whole_archive_makers, each with the fingerprint of what it is made from (whole_archive_keys)."""
+    return tuple(zip(whole_archive_keys(archive, config, taskbook, shared, open_data_key), whole_archive_makers(archive, config, taskbook, store)))
+
+
+def whole_archive_makers(archive: Archive, config: Config, taskbook, store: Store | None) -> tuple[Callable, ...]:
     """The files made from the whole archive, in parts made side by side: the search index; the open data; the feeds.
 
-    Each part comes with the fingerprint of what it is made from, and,
-    called, gives (output path, bytes) one file after another as they are
-    taken: at 100,000 articles the open data alone is hundreds of MB. The
-    open data shows no article's body, so an edit to a body leaves it as it
-    was; the feeds show the newest articles only. open_data_key: the open
+    Each part, called, gives (output path, bytes) one file after another as
+    they are taken: at 100,000 articles the open data alone is hundreds of MB.
+    """
+    return (
+        functools.partial(_search_index, archive, config, taskbook, store),
+        functools.partial(open_data, archive, config, taskbook),
+        functools.partial(_feeds, archive, config),
+    )
+
+
+def whole_archive_keys(archive: Archive, config: Config, taskbook, shared: str, open_data_key: str | None = None) -> tuple[str, ...]:
+    """The fingerprint of what each part of whole_archive_makers is made from.
+
+    The open data shows no article's body, so an edit to a body leaves it as
+    it was; the feeds show the newest articles only. open_data_key: the open
     data's key when the caller knows it (an edit build: its inputs did not change).
     """
     if open_data_key is None:
         open_data_key = fingerprint_all(itertools.chain([("open data",)], open_data_inputs(archive, taskbook)), by_value=True)
-    return (
-        (fingerprint(("search", shared, archive.articles)), functools.partial(_search_index, archive, config, taskbook, store)),
-        (open_data_key, functools.partial(open_data, archive, config, taskbook)),
-        (fingerprint(("feeds", shared, feed_inputs(archive, config))), functools.partial(_feeds, archive, config)),
-    )
+    return fingerprint(("search", shared, archive.articles)), open_data_key, fingerprint(("feeds", shared, feed_inputs(archive, config)))
 
 
 def reusable_parts(parts, last: dict | None, output: Path | None) -> tuple[dict[str, str], list]:
