@@ -4,8 +4,10 @@ A template pays for each lookup and call it makes, item by item: Jinja
 checks every one. A 10,000-article site lists its 55,000 tasks twice (by
 organisation, by ward and year) and each article four times (by ward, year,
 ward and year, category), so the theme's lists loop over rows whose fields
-are ready to print: a task's row costs a third of what the same lookups
-cost in the template. Links are given from the site's root, as href takes them.
+are ready to print: seven calls and twenty lookups a task fewer in the
+template, and the task pages of a 10,000-article site rendered in 1.67 s
+instead of 2.06 s (one process). Links are given from the site's root, as
+href takes them.
 """
 
 from __future__ import annotations
