@@ -45,9 +45,12 @@ def _check_inside(name: str) -> None:
         raise ValueError(f"refusing to write {name!r} outside the output folder")
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _same_bytes(path, data: bytes) -> bool:
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as file:
+            return file.read() == data
     except OSError:
         return False
 
@@ -189,13 +192,25 @@ def _put(new: str, old: str, made: set, name: str, data: bytes) -> tuple[int, in
     """Put name's bytes into the new site, hard-linked from the old one when they are the same; its (size, time)."""
     target = _place(new, name, made)
     source = os.path.join(old, name)
-    if _same_bytes(Path(source), data):
+    if _same_bytes(source, data):
         _link_or_copy(source, target)
+        info = os.stat(target)
     else:
-        with open(target, "wb") as file:
-            file.write(data)
-    info = os.stat(target)
+        info = _write(target, data)
     return info.st_size, info.st_mtime_ns
+
+
+def _write(target: str, data: bytes) -> os.stat_result:
+    """Write a new file and give its status, with the system's calls: a file
+    object cost as much as the rest of putting a page (15,000 files at 10,000 articles)."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        return os.fstat(fd)
+    finally:
+        os.close(fd)
 
 
 def _put_file(new: str, old: str, made: set, name: str, path: str) -> tuple[int, int]:
@@ -331,8 +346,7 @@ def write_files(files, folder: Path, old: Path | None = None) -> dict[str, str]:
             written[name] = str(old / name)
             continue
         target = _place(str(folder), name, made)
-        with open(target, "wb") as file:
-            file.write(data)
+        _write(target, data)
         written[name] = target
         del data
     return written
