@@ -45,7 +45,7 @@ def _check_inside(name: str) -> None:
         raise ValueError(f"refusing to write {name!r} outside the output folder")
 
 
-def _same_bytes(path, data: bytes) -> bool:
+def _same_bytes(path: str | Path, data: bytes) -> bool:
     try:
         if os.stat(path).st_size != len(data):
             return False
