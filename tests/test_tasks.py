@@ -439,14 +439,23 @@ def test_the_open_data_is_the_same_bytes_on_every_build(tasks_dir):
     assert "\\u" not in text and list(document) == sorted(document)
 
 
-def test_each_articles_organisations_are_named_once_each_in_order_and_the_unassigned_not_at_all(tasks_dir):
+def filed(content: Path):
+    """The articles of an archive, assembled, and its task book."""
     from wardsite.archive import assemble
-    from wardsite.tasks import assign_tasks, organisation_names
+    from wardsite.tasks import assign_tasks
 
-    registry, _ = load_registry(tasks_dir)
-    organisations, _ = load_organisations(tasks_dir)
-    articles, _ = load_all(tasks_dir, discover(tasks_dir), registry, Config())
-    book = assign_tasks(assemble(articles, registry), organisations)
+    registry, _ = load_registry(content)
+    organisations, _ = load_organisations(content)
+    articles, _ = load_all(content, discover(content), registry, Config())
+    archive = assemble(articles, registry)
+    return archive, assign_tasks(archive, organisations)
+
+
+def test_each_articles_organisations_are_named_once_each_in_order_and_the_unassigned_not_at_all(tasks_dir):
+    from wardsite.tasks import organisation_names
+
+    archive, book = filed(tasks_dir)
+    articles = archive.articles
     names = organisation_names(book)
     expected = {}
     for entry in book.entries:
@@ -467,15 +476,9 @@ def test_a_task_list_shows_the_assignee_as_written_only_where_it_is_not_the_orga
 
 def test_each_task_row_carries_its_article_s_date_ward_and_link_and_the_note_of_how_it_was_written(tasks_dir):
     from wardsite import urls
-    from wardsite.archive import assemble
     from wardsite.listing import task_rows
-    from wardsite.tasks import assign_tasks
 
-    registry, _ = load_registry(tasks_dir)
-    organisations, _ = load_organisations(tasks_dir)
-    articles, _ = load_all(tasks_dir, discover(tasks_dir), registry, Config())
-    archive = assemble(articles, registry)
-    book = assign_tasks(archive, organisations)
+    archive, book = filed(tasks_dir)
     entries = sorted(book.entries, key=lambda e: e.task.text)  # the articles' tasks out of their order
     rows = list(task_rows(entries, archive, book))
     assert [row.entry for row in rows] == entries

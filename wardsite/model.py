@@ -94,7 +94,7 @@ class Article:
 # An archive of more articles than this keeps their bodies, and the edit
 # base its page records (see edits.Base), packed: as text they would be most
 # of a build's memory (some 6 KB an article, in every process). Below it,
-# packing costs more than the memory is worth: 0.6 s of CPU over 10,000
+# packing costs more than the memory is worth: 0.45 s of CPU over 10,000
 # articles, and unpacking again for the search and each page.
 # Bodies are packed as they are parsed, so no more than this many are ever
 # held unpacked, even in an archive that grew past it with a cache from before.
