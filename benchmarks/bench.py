@@ -13,9 +13,9 @@ benchmarks/work/n<SIZE>/content, and this script measures:
 - Hugo's cold build and its rebuild with nothing changed (taxonomies ward,
   category and year, a minimal layout), when `hugo` is on PATH.
 
-Before each cold build the tool's output and caches are removed and the file
-system is left --settle seconds (31 by default, see settle_seconds), the same
-for every tool. Every list pages 20 articles at a time in all three tools. The articles are
+Before each cold build the tool's output and caches are moved aside, not
+deleted (see _remove), and what is unwritten is written to disk, the same for
+every tool; what was moved aside is deleted when the run ends. Every list pages 20 articles at a time in all three tools. The articles are
 converted for Pelican and Hugo once per size; conversion is not timed.
 
 wardsite is measured as committed at HEAD, copied to benchmarks/work/wardsite-<commit>,
@@ -151,32 +151,48 @@ def _mark(folder: Path, stamp: str) -> None:
     folder.with_name(folder.name + ".stamp").write_text(stamp)
 
 
+# Where _remove puts what it takes away, deleted when the run ends (empty_trash).
+TRASH = WORK / "trash"
+
+
 def _remove(*paths: Path) -> None:
+    """Move paths out of the way, into TRASH: nothing is deleted while builds are measured.
+
+    On ext4 without a journal, as on this machine, a file made soon after
+    thousands were deleted costs the kernel a search past the freed inodes
+    (perf: ext4_create spends its time in recently_deleted), and the cost
+    lasts long after: writing 15,000 files of 12 KB took 8.1 s of system
+    time 31 s after deleting as many, 4.3 s after 37 s, 1.9 s after 45 s and
+    3.8 s after 60 s; 0.45 to 0.55 s when they were renamed aside instead.
+    That is a cost of the benchmark's cleaning, not of the tool that happens
+    to build next, and waiting (31 s, until this run) did not make it the
+    same for every tool: it varied from one build to the next.
+    """
     for path in paths:
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
+        if path.exists() or path.is_symlink():
+            TRASH.mkdir(parents=True, exist_ok=True)
+            n = len(os.listdir(TRASH))
+            while (TRASH / f"{n}-{path.name}").exists():
+                n += 1
+            path.rename(TRASH / f"{n}-{path.name}")
 
 
-# Seconds to wait between removing a tool's last output and its cold build (--settle).
-# On ext4 without a journal, as on this machine, a freed inode is passed over
-# for a while when a new file is made, and a build that creates thousands of
-# files just after thousands were deleted pays for searching past them: a cost
-# of the deletion that would otherwise land, by a varying amount, on whichever
-# build follows. The wait makes it the same for every tool, not nil: writing
-# the 15,000 files of a 10,000-article site took 6.0 s of system time 35 s
-# after deleting as many, 1.7 s after 90 s, and 0.6 s with nothing deleted.
-SETTLE_DEFAULT = 31.0
+def empty_trash() -> None:
+    """Delete what _remove moved aside (after the last build of a run)."""
+    shutil.rmtree(TRASH, ignore_errors=True)
+
+
+# Seconds to wait after emptying a trash that a stopped run left, before the
+# first build (--settle): that deletion's cost (see _remove) is smaller after a wait, if not nil.
+SETTLE_DEFAULT = 60.0
 settle_seconds = SETTLE_DEFAULT
 
 
 def _clear_for_cold(*paths: Path) -> None:
-    """Remove a tool's output and caches, then let the file system settle (the same for every tool)."""
-    if any(path.exists() for path in paths):
-        _remove(*paths)
-        os.sync()
-        time.sleep(settle_seconds)
+    """Move a tool's output and caches aside (see _remove), and write to disk what is still unwritten:
+    a cold build starts from the same state for every tool, not in the write-back of the last one's files."""
+    _remove(*paths)
+    os.sync()
 
 
 # --- inputs ---------------------------------------------------------------------------------------------------
@@ -598,12 +614,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--working-tree", action="store_true", help="measure the checkout as it is, uncommitted changes included, instead of HEAD")
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even when it is installed")
     parser.add_argument("--settle", type=float, default=SETTLE_DEFAULT,
-                        help=f"seconds between removing an output and a cold build (default {SETTLE_DEFAULT:g}; see settle_seconds)")
+                        help=f"seconds to wait after deleting what a stopped run left in benchmarks/work/trash (default {SETTLE_DEFAULT:g})")
     args = parser.parse_args(argv)
     global settle_seconds
     settle_seconds = args.settle
 
     WORK.mkdir(parents=True, exist_ok=True)
+    if TRASH.exists():  # left by a run that was stopped
+        print(f"  deleting {TRASH.relative_to(REPO)}, then waiting {settle_seconds:g} s ...", flush=True)
+        empty_trash()
+        os.sync()
+        time.sleep(settle_seconds)
+    try:
+        return _run(args, argv)
+    finally:
+        empty_trash()
+
+
+def _run(args, argv) -> int:
     pelican_cmd, pelican_label = (False, "Pelican skipped") if args.no_pelican else ensure_pelican()
     hugo_label = None if args.no_hugo else hugo_version()
     earlier = load_earlier()
