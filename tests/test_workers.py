@@ -39,12 +39,30 @@ def test_map_indexed_gives_every_result_in_order_from_a_process_per_core():
 
 def test_without_collections_the_collector_is_off_inside_and_what_was_read_is_left_alone_after():
     assert gc.isenabled()
+    with without_collections():
+        assert not gc.isenabled()
+    assert gc.isenabled()
     with few_collections():
         with without_collections():
             assert not gc.isenabled()
             read_back = [[n] for n in range(1000)]
-        assert gc.isenabled() and gc.get_freeze_count() >= len(read_back)
-    assert gc.get_freeze_count() == 0
+        assert gc.get_freeze_count() >= len(read_back)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def _collector(shared, i):
+    return gc.isenabled(), gc.get_threshold()
+
+
+def test_in_a_build_only_the_pool_workers_collect_garbage_cycles_and_rarely():
+    with few_collections():
+        assert not gc.isenabled()
+        workers = set(map_indexed(_collector, None, MIN_PARALLEL * 4))
+        later = Later(lambda: _collector(None, 0)).result()
+    assert gc.isenabled()
+    # With one core the pool's work runs in the build's own process, which does not collect.
+    assert workers == {(cores() > 1, BUILD_GC_THRESHOLDS)}
+    assert later == (False, BUILD_GC_THRESHOLDS)
 
 
 def test_later_works_in_another_process_and_hands_back_its_result():
