@@ -15,8 +15,9 @@ benchmarks/work/n<SIZE>/content, and this script measures:
 
 Before each cold build the tool's output and caches are moved aside, not
 deleted (see _remove), and what is unwritten is written to disk, the same for
-every tool; what was moved aside is deleted when the run ends. Every list pages 20 articles at a time in all three tools. The articles are
-converted for Pelican and Hugo once per size; conversion is not timed.
+every tool; what was moved aside is deleted when the run ends. Every list
+pages 20 articles at a time in all three tools. The articles are converted
+for Pelican and Hugo once per size; conversion is not timed.
 
 wardsite is measured as committed at HEAD, copied to benchmarks/work/wardsite-<commit>,
 since others may edit the checkout during a run (`--working-tree` measures the
