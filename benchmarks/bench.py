@@ -52,6 +52,7 @@ import signal
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -172,10 +173,7 @@ def _remove(*paths: Path) -> None:
     for path in paths:
         if path.exists() or path.is_symlink():
             TRASH.mkdir(parents=True, exist_ok=True)
-            n = len(os.listdir(TRASH))
-            while (TRASH / f"{n}-{path.name}").exists():
-                n += 1
-            path.rename(TRASH / f"{n}-{path.name}")
+            path.rename(Path(tempfile.mkdtemp(dir=TRASH)) / path.name)  # a folder of its own: names never clash
 
 
 def empty_trash() -> None:
