@@ -4,12 +4,13 @@ import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import cmarkgfm
 import nh3
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wardsite.content import BodyRenderer, decode, first_paragraph, parse_article, split
+from wardsite.content import _MARKDOWN_EXTENSIONS, _MARKDOWN_OPTIONS, BodyRenderer, decode, first_paragraph, parse_article, split
 from wardsite.model import Article, Ref
 from wardsite.registry import parse_registry
 
@@ -184,6 +185,26 @@ HTMLISH = st.lists(st.sampled_from(HTML_BITS) | st.text(alphabet="aĐứ <>&;/=\
 @given(HTMLISH)
 def test_the_kept_sanitiser_cleans_as_nh3_clean_does(html):
     assert BodyRenderer()._cleaner.clean(html) == nh3.clean(html, link_rel="noopener noreferrer")
+
+
+MARKDOWNISH = st.lists(
+    st.sampled_from(["*", "**", "_", "\"", "&", "&quot;", "&nbsp;", "&amp;", ">", "<", "<em>", "</p>", "\xa0", "\n", "\n\n", " ", "#", "- ", "1. ", "`",
+                     "\\", "'", "Đức Giang", "[a](b.md)", "https://x.vn", "~~", "|", "\t", "\x00", "\u2028"])
+    | st.text(alphabet="aĐứ *_\"&>\n\xa0", max_size=6),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(MARKDOWNISH)
+def test_a_body_is_made_as_nh3_makes_it_from_the_converters_html_whether_or_not_nh3_is_asked(body):
+    produced = cmarkgfm.markdown_to_html_with_extensions(body, options=_MARKDOWN_OPTIONS, extensions=_MARKDOWN_EXTENSIONS).rstrip("\n")
+    assert RENDER(body) == nh3.clean(produced, link_rel="noopener noreferrer")
+
+
+def test_plain_paragraphs_with_quotes_and_no_break_spaces_come_out_as_nh3_writes_them():
+    body = 'Chủ tịch nói: "Tiếp tục"\xa0&\xa0*làm tốt* **hơn** > 5\n\nĐoạn hai'
+    assert RENDER(body) == '<p>Chủ tịch nói: "Tiếp tục"&nbsp;&amp;&nbsp;<em>làm tốt</em> <strong>hơn</strong> &gt; 5</p>\n<p>Đoạn hai</p>'
 
 
 @given(HTMLISH)

@@ -137,6 +137,10 @@ _MARKDOWN_OPTIONS = _Markdown.CMARK_OPT_UNSAFE | _Markdown.CMARK_OPT_FOOTNOTES
 _MARKDOWN_EXTENSIONS = ["table", "strikethrough", "autolink"]
 
 
+# The tags the converter writes, with no attributes, for paragraphs and emphasis.
+_PLAIN_TAGS = re.compile(r"</?(?:p|em|strong)>")
+
+
 class BodyRenderer:
     """Markdown to safe HTML."""
 
@@ -147,7 +151,16 @@ class BodyRenderer:
 
     def __call__(self, body: str) -> str:
         produced = cmarkgfm.markdown_to_html_with_extensions(body, options=_MARKDOWN_OPTIONS, extensions=_MARKDOWN_EXTENSIONS).rstrip("\n")
-        return produced if self._trusted else self._cleaner.clean(produced)
+        if self._trusted:
+            return produced
+        if "<" not in body and "<" not in _PLAIN_TAGS.sub("", produced):
+            # Paragraphs and emphasis, all of the converter's making (no `<` in
+            # the Markdown, so no raw HTML), around text it escaped: nh3 would
+            # keep every tag and write the text back as it is, but for the two
+            # characters it writes otherwise. Most articles are such text, and
+            # nh3 took a sixth of the time of reading them.
+            return produced.replace("&quot;", '"').replace("\xa0", "&nbsp;")
+        return self._cleaner.clean(produced)
 
 
 _TAG = re.compile(r"<[^>]+>")
