@@ -24,9 +24,13 @@ from .pages import Page, paginate
 from .text import fold, slugify, sort_key, vi_sorted
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Filed:
-    """One task of one article, filed under an organisation (by slug)."""
+    """One task of one article, filed under an organisation (by slug).
+
+    With slots, as the model's classes: an archive of 100,000 articles files
+    550,000 tasks, and each without a __dict__ is 40 bytes smaller.
+    """
 
     article: Article
     number: int  # the task's place in its article, from 1: its anchor on the article page
