@@ -106,14 +106,13 @@ def _address(path: str, config: Config) -> str:
     return urls.absolute(path, config.base_url, config.links == "pretty") if config.base_url else path
 
 
-def _task(entry: Filed, book: TaskBook) -> dict:
-    organisation = book.organisation(entry.organisation)
-    return {
-        "number": entry.number,
-        "text": entry.task.text,
-        "assignee": entry.task.assignee,
-        "organisation": None if organisation.unassigned else {"name": organisation.name, "slug": organisation.slug, "registered": organisation.registered},
-    }
+def _organisations(book: TaskBook) -> dict[str, dict | None]:
+    """The `organisation` of a task in articles.json, by the slug it is filed under: made once an organisation, not once a task."""
+    return {o.slug: None if o.unassigned else {"name": o.name, "slug": o.slug, "registered": o.registered} for o in book.organisations}
+
+
+def _task(entry: Filed, organisations: dict[str, dict | None]) -> dict:
+    return {"number": entry.number, "text": entry.task.text, "assignee": entry.task.assignee, "organisation": organisations[entry.organisation]}
 
 
 def articles_json(archive: Archive, config: Config, book: TaskBook) -> dict:
@@ -125,11 +124,13 @@ def _articles(archive: Archive, config: Config, book: TaskBook):
     filed = {}
     for entry in book.entries:
         filed.setdefault(entry.article.path, []).append(entry)
+    organisations = _organisations(book)
     for a in archive.articles:
         ward = archive.ward(a.ward)
+        path = urls.article(a)
         yield {
-            "path": urls.article(a),
-            "url": _address(urls.article(a), config),
+            "path": path,
+            "url": _address(path, config),
             "slug": a.slug,
             "title": a.title,
             "date": a.date.isoformat(timespec="seconds"),
@@ -139,7 +140,7 @@ def _articles(archive: Archive, config: Config, book: TaskBook):
             "source": a.source,
             "views": a.views,
             "summary": a.summary,
-            "tasks": [_task(entry, book) for entry in filed.get(a.path, ())],
+            "tasks": [_task(entry, organisations) for entry in filed.get(a.path, ())],
         }
 
 
@@ -153,18 +154,15 @@ def tasks_csv(archive: Archive, config: Config, book: TaskBook) -> bytes:
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
+    names = {o.slug: _cell("" if o.unassigned else o.name) for o in book.organisations}
+    article = None
     for n, entry in enumerate(book.entries, 1):
-        a = entry.article
-        organisation = book.organisation(entry.organisation)
-        writer.writerow([_cell(v) for v in (
-            a.date.date().isoformat(),
-            archive.ward(a.ward).name,
-            a.category.name,
-            "" if organisation.unassigned else organisation.name,
-            entry.task.assignee or "",
-            entry.task.text,
-            _address(urls.article(a), config),
-        )])
+        if entry.article is not article:  # an article's tasks come together: its cells are made once
+            a = article = entry.article
+            date, ward, category, address = (_cell(v) for v in (
+                a.date.date().isoformat(), archive.ward(a.ward).name, a.category.name, _address(urls.article(a), config)
+            ))
+        writer.writerow((date, ward, category, names[entry.organisation], _cell(entry.task.assignee or ""), _cell(entry.task.text), address))
         if n % _ROWS_AT_ONCE == 0:
             _move_text(text, out)
     _move_text(text, out)
