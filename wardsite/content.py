@@ -137,8 +137,9 @@ _MARKDOWN_OPTIONS = _Markdown.CMARK_OPT_UNSAFE | _Markdown.CMARK_OPT_FOOTNOTES
 _MARKDOWN_EXTENSIONS = ["table", "strikethrough", "autolink"]
 
 
-# The tags the converter writes, with no attributes, for paragraphs and emphasis.
-_PLAIN_TAGS = re.compile(r"</?(?:p|em|strong)>")
+# A `<` that does not open one of the tags the converter writes, with no
+# attributes, for paragraphs and emphasis.
+_NOT_PLAIN_TAG = re.compile(r"<(?!/?(?:p|em|strong)>)")
 
 
 class BodyRenderer:
@@ -153,7 +154,7 @@ class BodyRenderer:
         produced = cmarkgfm.markdown_to_html_with_extensions(body, options=_MARKDOWN_OPTIONS, extensions=_MARKDOWN_EXTENSIONS).rstrip("\n")
         if self._trusted:
             return produced
-        if "<" not in body and "<" not in _PLAIN_TAGS.sub("", produced):
+        if "<" not in body and not _NOT_PLAIN_TAG.search(produced):
             # Paragraphs and emphasis, all of the converter's making (no `<` in
             # the Markdown, so no raw HTML), around text it escaped: nh3 would
             # keep every tag and write the text back as it is, but for the two
