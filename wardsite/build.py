@@ -280,7 +280,8 @@ def make_site(
     later = None
 
     def start_parts(parts):
-        return Laters(*(functools.partial(_written, make, spool, output.resolve() if output else None) for make in parts))
+        old = output.resolve() if output and output.is_dir() else None  # no site yet: nothing to compare with
+        return Laters(*(functools.partial(_written, make, spool, old) for make in parts))
 
     if stream and not (last or {}).get("whole") and not only_errors(problems):
         later = start_parts(makers)

@@ -88,7 +88,8 @@ def publish(
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a published site is for everyone to read
-    old, new = str(output), str(staging)
+    # No site yet (a first build): nothing to compare each file with, or link from.
+    old, new = (str(output) if output.is_dir() else None), str(staging)
     try:
         made = {new}
         result = {}
@@ -188,11 +189,11 @@ def _relinked(names: list[str], new: str, old: str, made: set, manifest: dict | 
     return result
 
 
-def _put(new: str, old: str, made: set, name: str, data: bytes) -> tuple[int, int]:
-    """Put name's bytes into the new site, hard-linked from the old one when they are the same; its (size, time)."""
+def _put(new: str, old: str | None, made: set, name: str, data: bytes) -> tuple[int, int]:
+    """Put name's bytes into the new site, hard-linked from the old one (if any) when they are the same; its (size, time)."""
     target = _place(new, name, made)
-    source = os.path.join(old, name)
-    if _same_bytes(source, data):
+    source = os.path.join(old, name) if old is not None else None
+    if source is not None and _same_bytes(source, data):
         _link_or_copy(source, target)
         info = os.stat(target)
     else:
@@ -213,11 +214,11 @@ def _write(target: str, data: bytes) -> os.stat_result:
         os.close(fd)
 
 
-def _put_file(new: str, old: str, made: set, name: str, path: str) -> tuple[int, int]:
+def _put_file(new: str, old: str | None, made: set, name: str, path: str) -> tuple[int, int]:
     """Link a file made ahead (see write_files) into the new site as name: from the spool, or the old site's copy when it was the same."""
     target = _place(new, name, made)
-    source = os.path.join(old, name)
-    same = path == source or _same_files(source, path)
+    source = os.path.join(old, name) if old is not None else None
+    same = source is not None and (path == source or _same_files(source, path))
     _link_or_copy(source if same else path, target)
     info = os.stat(target)
     return info.st_size, info.st_mtime_ns
