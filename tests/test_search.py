@@ -21,7 +21,7 @@ from wardsite.config import Config
 from wardsite.content import BodyRenderer
 from wardsite.model import Article, Category, Task, pack_html
 from wardsite.registry import Registry
-from wardsite.text import fold
+from wardsite.text import fold, words_as_is
 
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵĐĂÂÊÔƠƯ"
 
@@ -61,18 +61,10 @@ def postings_of(files, folded) -> dict[str, tuple[list[int], list[int]]]:
 def metadata(files) -> list:
     docs = []
     for name in core_of(files)["meta"]:
-        start, vocabulary, chunk = call_arguments(files[f"{urls.SEARCH_DATA}/{name}"], "meta")
+        start, chunk = call_arguments(files[f"{urls.SEARCH_DATA}/{name}"], "meta")
         assert start == len(docs)
         for title, link, date, snippet, tasks in chunk:
-            docs.append(
-                {
-                    "title": search.unpack_text(title, vocabulary),
-                    "link": link,
-                    "date": date,
-                    "snippet": search.unpack_text(snippet, vocabulary),
-                    "tasks": [[search.unpack_text(part, vocabulary) for part in task] for task in tasks],
-                }
-            )
+            docs.append({"title": title, "link": link, "date": date, "snippet": snippet, "tasks": tasks})
     return docs
 
 
@@ -125,19 +117,12 @@ def test_article_ids_survive_their_encoding(ids):
     assert search.decode_ids(code) == ids
 
 
-@given(st.lists(st.text(alphabet=VIETNAMESE + " ,.;:–-()\"'\n0123456789<>&/", max_size=60), max_size=8))
-def test_texts_survive_their_packing_against_a_word_list(texts):
-    codes, vocabulary = search.pack_texts([search.pieces(t) for t in texts])
-    assert [search.unpack_text(c, vocabulary) for c in codes] == texts
-
-
 def test_the_index_splits_words_on_every_character_as_search_js_does():
     # search.js splits on /[\p{L}\p{N}_]/u: letters, numbers and the underscore.
     for code in range(sys.maxunicode + 1):
         c = chr(code)
         js_word = c == "_" or unicodedata.category(c)[0] in "LN"
-        assert search._is_word_char(c) == js_word, hex(code)
-        assert (search.pieces(f"a{c}b") == [f"a{c}b"]) == js_word, hex(code)
+        assert (words_as_is(f"a{c}b") == [f"a{c}b"]) == js_word, hex(code)
 
 
 def test_a_word_in_the_title_or_a_task_ranks_apart_from_a_word_only_in_the_body(tmp_path):
@@ -361,8 +346,3 @@ def test_the_text_of_html_made_from_markdown_is_read_without_htmlparser(monkeypa
     assert search.plain_text(body) == expected
     assert "Hội CCB dự bài trước" in expected and "a < b" in expected and "© 2021" in expected
 
-
-@given(st.text(alphabet=VIETNAMESE[:12] + " \u00a0\t\n,.;:–-()\"'0123456789_", max_size=80))
-def test_the_pieces_of_a_text_are_its_runs_less_single_spaces_between_words(text):
-    runs = re.findall(r"\w+|\W+", text)
-    assert search.pieces(text) == [r for i, r in enumerate(runs) if not (r == " " and 0 < i < len(runs) - 1)]

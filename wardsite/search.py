@@ -9,7 +9,7 @@ hands data to `wardsearch` (theme/static/search.js), in three kinds of file:
 - token shards: folded token → its spellings → article ids, one file per first
   two (or three) letters of the folded token, so a query loads only its own;
 - metadata shards: title, link, date, a short text and the tasks of a run of
-  consecutive articles, loaded for the results shown.
+  consecutive articles, as plain JSON, loaded for the results shown.
 
 Article ids are places in archive.articles (newest first). Id lists are delta
 coded as base-64 varints (see `encode_ids`); `search.js` decodes them.
@@ -18,7 +18,7 @@ The build keeps the finished files in its cache (`Index`). When articles
 change in place (an edit keeps every id), the files are patched, not made
 again: each changed article's id goes out of the lists of the forms it lost
 and into those of the forms it gained, in the shards that hold them, and the
-metadata shards holding it are made again. Anything else starts over.
+metadata shards holding it are made again from the articles. Anything else starts over.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from functools import lru_cache
@@ -224,9 +224,6 @@ def strong_text(article, organisations: tuple[str, ...] = ()) -> str:
     return f"{article.title} {article.ward_name} {article.category.name} {tasks} {' '.join(organisations)}"
 
 
-_US, _RS = "\x1f", "\x1e"
-
-
 @dataclass(frozen=True)
 class Entry:
     """What the index needs of one article, worked out once and cached with it."""
@@ -236,24 +233,12 @@ class Entry:
     # would take five times the memory, and an archive has 100,000 of these.
     strong: str
     body: str
-    # The pieces of title, snippet, then each task's text and assignee, as one
-    # string: pieces split by US, texts by RS (taken out of the text first).
-    # One string pickles many times faster than thousands of small ones.
-    packed: str
-
-    @property
-    def texts(self) -> list[list[str]]:
-        return [text.split(_US) if text else [] for text in self.packed.split(_RS)]
 
 
 def entry(article, organisations: tuple[str, ...] = ()) -> Entry:
-    texts = [article.title, _cut(article.summary, SNIPPET_CHARS)]
-    for t in article.tasks:
-        texts += [_cut(t.text, TASK_CHARS), t.assignee or ""]
     return Entry(
         strong=_distinct_forms(strong_text(article, organisations)),
         body=_distinct_forms(_text_of(article.body_html)),
-        packed=_RS.join(_US.join(pieces(text.replace(_US, " ").replace(_RS, " "))) for text in texts),
     )
 
 
@@ -376,63 +361,10 @@ def _file_name(kind: str, key: str, body: bytes) -> str:
     return f"{kind}-{safe}.{digest}.js"
 
 
-# Python's \w is exactly search.js's /[\p{L}\p{N}_]/u (checked over every code point
-# in the tests), so both split a text alike. Runs of word and of non-word characters,
-# less each single space between two words: a run of non-word characters is passed
-# over when it is one space with a word on each side.
-_PIECES = re.compile(r"\w+|(?!(?<=\w) (?=\w))\W+")
-
-
-def _is_word_char(c: str) -> bool:
-    return c.isalnum() or c == "_"
-
-
-def pieces(text: str) -> list[str]:
-    """A text as alternating runs of word and non-word characters, single spaces between words left out."""
-    return _PIECES.findall(text)
-
-
-def pack_texts(split: list[tuple[str, ...]]) -> tuple[list[str], list[str]]:
-    """Texts (as their pieces) as strings of varint numbers into one word list, and that list, commonest first.
-
-    Vietnamese repeats its syllables, so this stores a text in about a third of its size.
-    """
-    counts = Counter(p for ps in split for p in ps)
-    vocabulary = sorted(counts, key=lambda p: (-counts[p], p))
-    code = {p: _SMALL[n] if n < _SMALL_LIMIT else encode_number(n) for n, p in enumerate(vocabulary)}
-    return ["".join([code[p] for p in ps]) for ps in split], vocabulary
-
-
-def unpack_text(code: str, vocabulary: list[str]) -> str:
-    """The inverse of pack_texts for one text (search.js does the same)."""
-    out, previous_word = [], False
-    for n in decode_numbers(code):
-        piece = vocabulary[n]
-        is_word = _is_word_char(piece[0])
-        if is_word and previous_word:
-            out.append(" ")
-        out.append(piece)
-        previous_word = is_word
-    return "".join(out)
-
-
-def meta_shard(block: list[tuple[list[list[str]], str, str]]) -> tuple[list[str], list[list]]:
-    """The word list and, per article, [title, link, date, short text, tasks as [text, assignee?]].
-
-    block: per article, its Entry.texts, its link and its date as shown.
-    """
-    codes, vocabulary = pack_texts([text for texts, _, _ in block for text in texts])
-    take = iter(codes)
-    docs = []
-    for texts, link, date in block:
-        title, snippet = next(take), next(take)
-        tasks = [[text, assignee] if assignee else [text] for text, assignee in ((next(take), next(take)) for _ in range(len(texts) // 2 - 1))]
-        docs.append([title, link, date, snippet, tasks])
-    return vocabulary, docs
-
-
-def _shown(article, e: Entry) -> tuple[list[list[str]], str, str]:
-    return e.texts, urls.article(article), _date(article)
+def shown(article) -> list:
+    """What a result shows of an article, as its metadata shard holds it: [title, link, date, short text, tasks as [text, assignee?]]."""
+    tasks = [[_cut(t.text, TASK_CHARS), t.assignee] if t.assignee else [_cut(t.text, TASK_CHARS)] for t in article.tasks]
+    return [article.title, urls.article(article), _date(article), _cut(article.summary, SNIPPET_CHARS), tasks]
 
 
 def _date(article) -> str:
@@ -476,10 +408,7 @@ def fresh_index(articles, found: list[Entry], keys: list[tuple]) -> Index:
     shards, split, size = token_shards(encoded)
     del encoded
     tokens = {key: _token_file(key, shards.pop(key)) for key in sorted(shards)}
-    meta = [
-        _meta_file(start, [_shown(a, e) for a, e in zip(articles[start : start + META_SIZE], found[start : start + META_SIZE])])
-        for start in range(0, len(articles), META_SIZE)
-    ]
+    meta = [_meta_file(start, articles[start : start + META_SIZE]) for start in range(0, len(articles), META_SIZE)]
     return Index(list(keys), size, split, tokens, meta, (SHARD_LIMIT, META_SIZE))
 
 
@@ -548,13 +477,7 @@ def patched(index: Index, articles, keys: list[tuple], changes: dict[int, tuple[
     meta = list(index.meta)
     for number in sorted({i // META_SIZE for i in changes}):
         start = number * META_SIZE
-        block = _meta_block(meta[number][1])
-        if _meta_file(start, block) != meta[number]:
-            return None  # its texts did not come back as they went in
-        for i in range(start, min(start + META_SIZE, len(articles))):
-            if i in changes:
-                block[i - start] = _shown(articles[i], changes[i][1])
-        meta[number] = _meta_file(start, block)
+        meta[number] = _meta_file(start, articles[start : start + META_SIZE])
     return Index(list(keys), size, index.split, dict(sorted(tokens.items())), meta, index.limits)
 
 
@@ -572,19 +495,8 @@ def _token_data(key: str, body: bytes) -> dict:
     return json.loads(body[start:-3])
 
 
-def _meta_block(body: bytes) -> list[tuple[list[list[str]], str, str]]:
-    """What a metadata shard's file was made of (the inverse of _meta_file): each article's texts, link and date."""
-    _, vocabulary, docs = json.loads(b"[" + body[len(b"wardsearch.meta(") : -3] + b"]")
-    block = []
-    for title, link, date, snippet, tasks in docs:
-        codes = [title, snippet, *(code for task in tasks for code in (task[0], task[1] if len(task) > 1 else ""))]
-        block.append(([pieces(unpack_text(code, vocabulary)) for code in codes], link, date))
-    return block
-
-
-def _meta_file(start: int, block) -> tuple[str, bytes]:
-    vocabulary, docs = meta_shard(block)
-    body = f"wardsearch.meta({start},{js_json(vocabulary)},{js_json(docs)});\n".encode("utf-8")
+def _meta_file(start: int, articles) -> tuple[str, bytes]:
+    body = f"wardsearch.meta({start},{js_json([shown(a) for a in articles])});\n".encode("utf-8")
     return _file_name("m", str(start // META_SIZE), body), body
 
 

@@ -14,7 +14,6 @@
   for (var d = 0; d < DIGITS.length; d++) VALUE[DIGITS[d]] = d;
   var TONES = /[\u0300\u0301\u0303\u0309\u0323]/g;
   var WORD = /[\p{L}\p{N}_]+/gu;
-  var WORD_START = /^[\p{L}\p{N}_]/u;
   var PAGE_SIZE = 20;
 
   /* Text: the same as wardsite.text.fold / words and wardsite.search.exact_form. */
@@ -48,17 +47,6 @@
     var gaps = decodeNumbers(code), previous = -1;
     for (var i = 0; i < gaps.length; i++) { previous += gaps[i] + 1; gaps[i] = previous; }
     return gaps;
-  }
-
-  function unpackText(code, vocabulary) {
-    var out = "", previousWord = false, numbers = decodeNumbers(code);
-    for (var i = 0; i < numbers.length; i++) {
-      var piece = vocabulary[numbers[i]], isWord = WORD_START.test(piece);
-      if (isWord && previousWord) out += " ";
-      out += piece;
-      previousWord = isWord;
-    }
-    return out;
   }
 
   /* Loading the index: one <script> per file, each loaded once. */
@@ -98,8 +86,8 @@
       index.core = data;
     },
     tokens: function (key, data) { index.shards[key] = data; },
-    meta: function (start, vocabulary, docs) {
-      for (var i = 0; i < docs.length; i++) index.meta[start + i] = { vocabulary: vocabulary, doc: docs[i] };
+    meta: function (start, docs) {
+      for (var i = 0; i < docs.length; i++) index.meta[start + i] = docs[i];
     },
     timing: { input: 0, shown: 0, query: null }
   };
@@ -225,8 +213,8 @@
   }
 
   function resultItem(id, terms) {
-    var core = index.core, entry = index.meta[id], v = entry.vocabulary, doc = entry.doc;
-    var title = unpackText(doc[0], v);
+    var core = index.core, doc = index.meta[id];
+    var title = doc[0];
     var item = el("li", "result");
     var heading = el("h2", "result-title");
     var link = highlighted(el("a"), title, terms);
@@ -238,11 +226,11 @@
     meta.appendChild(document.createTextNode(" · " + doc[2] + " · "));
     highlighted(meta, core.categories[core.category[id]][1], terms);
     item.appendChild(meta);
-    var snippet = unpackText(doc[3], v);
+    var snippet = doc[3];
     if (snippet) item.appendChild(highlighted(el("p", "snippet"), snippetText(snippet, terms), terms));
     var bestTask = null, bestCount = 0;
     doc[4].forEach(function (task) {
-      var text = unpackText(task[0], v), assignee = task[1] ? unpackText(task[1], v) : "";
+      var text = task[0], assignee = task[1] || "";
       var n = countMatches(text + " " + assignee, terms);
       if (n > bestCount) { bestTask = [text, assignee]; bestCount = n; }
     });
