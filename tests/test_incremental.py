@@ -315,7 +315,8 @@ def test_an_archive_past_the_packing_size_keeps_bodies_packed_and_builds_the_sam
 
     content, out, cache = built(tmp_path)  # five articles: bodies kept as text
     _, base = pickle.loads((cache / "edit-base.pickle").read_bytes())
-    assert {type(a.body) for a in base.articles} == {bytes}  # but packed for edit builds, which read them all back
+    assert {type(a.body) for a in base.articles} == {bytes}  # but in bytes for edit builds, which read them all back
+    assert [a.body for a in base.articles] == [a.body_html.encode("utf-8") for a in base.articles]  # in UTF-8, not packed
     registry, _ = load_registry(content)
     as_text, _ = load_all(content, discover(content), registry, Config())
     monkeypatch.setattr(model, "PACK_PAST", 3)
@@ -326,6 +327,16 @@ def test_an_archive_past_the_packing_size_keeps_bodies_packed_and_builds_the_sam
     append(content / "bai-1.md", "\nMột câu nữa.\n")  # an edit build, parsing the edited article packed
     assert build(content, out, Config(), None, cache_dir=cache).ok
     assert_as_a_cold_build(content, out, tmp_path / "packed-after-edit")
+
+
+@given(st.text(max_size=300) | st.text(max_size=300).map(lambda text: "(" + text))
+def test_a_body_reads_the_same_as_text_packed_or_in_utf8(html):
+    from dataclasses import replace
+    from datetime import datetime
+    from wardsite.model import Article, Category, pack_html
+
+    article = Article(Path("bai.md"), "bai", "Bài", datetime(2021, 5, 13), False, "duc-giang", "Đức Giang", Category("Đảng", "dang"), (), html, "")
+    assert {replace(article, body=body).body_html for body in (html, pack_html(html), html.encode("utf-8"))} == {html}
 
 
 @pytest.mark.parametrize("pack_past", [None, 3])

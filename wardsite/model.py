@@ -74,7 +74,7 @@ class Article:
     ward_name: str  # the ward's name: the registry's, or as written when there is no registry
     category: Category
     tasks: tuple[Task, ...]
-    body: str | bytes  # the body's HTML, as text or packed (pack_html): see PACK_PAST
+    body: str | bytes  # the body's HTML: as text, packed (pack_html, see PACK_PAST), or in UTF-8 as the edit base keeps it
     summary: str
     source: str | None = None
     views: int | None = None
@@ -89,7 +89,9 @@ class Article:
     @property
     def body_html(self) -> str:
         body = self.body
-        return body if type(body) is str else unpack(body).decode("utf-8")
+        if type(body) is str:
+            return body
+        return (unpack(body) if body.startswith(_PACKED_START) else body).decode("utf-8")
 
 
 # An archive of more articles than this keeps their bodies, and the edit
@@ -114,6 +116,9 @@ def packs(archive_size: int) -> bool:
 # three times faster again, but packed to a half: at 100,000 articles the
 # largest process of a build grew by 77 MiB, to 6 MiB under the 2 GB target.
 _PACKER = zstandard.ZstdCompressor(level=1)
+# How every packed body starts (Zstandard's frame magic number). No UTF-8 text
+# starts so: 0xB5 continues a character, and "(" is a whole one.
+_PACKED_START = b"\x28\xb5\x2f\xfd"
 _UNPACKER = zstandard.ZstdDecompressor()
 
 
