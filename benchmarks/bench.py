@@ -13,6 +13,7 @@ benchmarks/work/n<SIZE>/content, and this script measures:
 - Hugo's cold build and its rebuild with nothing changed (taxonomies ward,
   category and year, a minimal layout), when `hugo` is on PATH.
 
+The tools' cold builds take turns, one of each a round (see bench_size).
 Before each cold build the tool's output and caches are moved aside, not
 deleted (see _remove), and what is unwritten is written to disk, the same for
 every tool; what was moved aside is deleted when the run ends. Every list
@@ -41,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import functools
 import datetime as dt
 import hashlib
 import io
@@ -371,22 +373,28 @@ def snapshot_wardsite() -> tuple[Path, str]:
     return dest / "build.py", commit
 
 
-def bench_wardsite(build: Path, size: int, base: Path, repeat: int, timeout: float) -> dict[str, Run]:
-    """Cold build, no-change rebuild, one-article edit, one-article addition; content restored afterwards."""
-    content, cwd, logs = base / "content", base / "wardsite", base / "logs"
+def _wardsite_cmd(build: Path, base: Path) -> tuple[list[str], Path]:
+    cwd = base / "wardsite"
     cwd.mkdir(exist_ok=True)
-    cmd = [sys.executable, str(build), "--content", str(content), "--output", "site"]
+    return [sys.executable, str(build), "--content", str(base / "content"), "--output", "site"], cwd
+
+
+def wardsite_cold(build: Path, base: Path, timeout: float, attempt: int) -> Run:
+    """wardsite's cold build: no output, no .wardsite-cache."""
+    cmd, cwd = _wardsite_cmd(build, base)
+    _clear_for_cold(cwd / ".wardsite-cache", cwd / "site")
+    return measure(cmd, cwd, base / "logs" / f"wardsite-cold-{attempt}.log", timeout)
+
+
+def wardsite_rebuilds(build: Path, size: int, base: Path, repeat: int, timeout: float) -> dict[str, Run]:
+    """After a cold build: the no-change rebuild, one-article edit and one-article addition; content restored afterwards."""
+    content = base / "content"
+    cmd, cwd = _wardsite_cmd(build, base)
 
     def run(step: str, attempt: int) -> Run:
-        return measure(cmd, cwd, logs / f"wardsite-{step}-{attempt}.log", timeout)
+        return measure(cmd, cwd, base / "logs" / f"wardsite-{step}-{attempt}.log", timeout)
 
-    results = {}
-    colds = []
-    for attempt in range(repeat):
-        _clear_for_cold(cwd / ".wardsite-cache", cwd / "site")
-        colds.append(run("cold", attempt))
-    results["cold"] = best(colds)
-    results["nochange"] = best([run("nochange", attempt) for attempt in range(repeat)])
+    results = {"nochange": best([run("nochange", attempt) for attempt in range(repeat)])}
     edited = edited_article(content)
     original = edited.read_text(encoding="utf-8")
     try:
@@ -406,8 +414,6 @@ def bench_wardsite(build: Path, size: int, base: Path, repeat: int, timeout: flo
     finally:
         edited.write_text(original, encoding="utf-8")
         restore_content(content, size)
-    every = [run for run in results.values() if run.peak_mib is not None]
-    results["peak"] = Run(peak_mib=max(run.peak_mib for run in every)) if every else Run(problem="no run")
     return results
 
 
@@ -425,16 +431,12 @@ def ensure_pelican() -> tuple[Path | None, str]:
         return None, f"Pelican not installed: {error}"
 
 
-def bench_pelican(pelican_cmd: Path | None, project: Path, logs: Path, repeat: int, timeout: float) -> dict[str, Run]:
+def pelican_cold(pelican_cmd: Path | None, project: Path, logs: Path, timeout: float, attempt: int) -> Run:
     """Pelican's cold build: no output folder, no cache."""
     if pelican_cmd is None:
-        return {"cold": Run(problem="not installed")}
-    runs = []
-    for attempt in range(repeat):
-        _clear_for_cold(project / "output", project / "cache", project / "__pycache__")
-        runs.append(measure([str(pelican_cmd), "content", "-s", "pelicanconf.py", "-o", "output"],
-                            project, logs / f"pelican-cold-{attempt}.log", timeout))
-    return {"cold": best(runs)}
+        return Run(problem="not installed")
+    _clear_for_cold(project / "output", project / "cache", project / "__pycache__")
+    return measure([str(pelican_cmd), "content", "-s", "pelicanconf.py", "-o", "output"], project, logs / f"pelican-cold-{attempt}.log", timeout)
 
 
 def hugo_version() -> str | None:
@@ -446,32 +448,53 @@ def hugo_version() -> str | None:
         return None
 
 
-def bench_hugo(site: Path, logs: Path, repeat: int, timeout: float) -> dict[str, Run]:
-    """Hugo's cold build (no public/, no resources/) and its rebuild with nothing changed."""
+def hugo_cold(site: Path, logs: Path, timeout: float, attempt: int) -> Run:
+    """Hugo's cold build: no public/, no resources/."""
     if not shutil.which("hugo"):
-        return {"cold": Run(problem="hugo not on PATH"), "rebuild": Run(problem="hugo not on PATH")}
-    colds = []
-    for attempt in range(repeat):
-        _clear_for_cold(site / "public", site / "resources", site / ".hugo_build.lock")
-        colds.append(measure(["hugo"], site, logs / f"hugo-cold-{attempt}.log", timeout))
-    rebuilds = [measure(["hugo"], site, logs / f"hugo-rebuild-{attempt}.log", timeout) for attempt in range(repeat)]
-    return {"cold": best(colds), "rebuild": best(rebuilds)}
+        return Run(problem="hugo not on PATH")
+    _clear_for_cold(site / "public", site / "resources", site / ".hugo_build.lock")
+    return measure(["hugo"], site, logs / f"hugo-cold-{attempt}.log", timeout)
+
+
+def hugo_rebuild(site: Path, logs: Path, timeout: float, attempt: int) -> Run:
+    """Hugo's build with nothing changed since its last."""
+    if not shutil.which("hugo"):
+        return Run(problem="hugo not on PATH")
+    return measure(["hugo"], site, logs / f"hugo-rebuild-{attempt}.log", timeout)
 
 
 def bench_size(build: Path, size: int, repeat: int, timeout: float, pelican_cmd: Path | None, use_hugo: bool) -> dict[str, Run]:
-    """Every measurement for one archive size, as {column: Run}."""
+    """Every measurement for one archive size, as {column: Run}.
+
+    The cold builds take turns, one of each tool a round: the machine's
+    speed drifts over minutes (Pelican's 10,000-article build took from 34 s
+    to 53 s over a few days), and tools measured minutes apart would be
+    compared at different speeds.
+    """
     base = WORK / f"n{size}"
     base.mkdir(parents=True, exist_ok=True)
     ensure_content(size, base / "content")
     convert(size, base / "content", base / "pelican", base / "hugo")
-    print(f"  wardsite ({repeat} run(s) of each step) ...", flush=True)
-    row = {f"wardsite_{key}": run for key, run in bench_wardsite(build, size, base, repeat, timeout).items()}
+    logs = base / "logs"
+    colds = {"wardsite": functools.partial(wardsite_cold, build, base, timeout)}
     if pelican_cmd is not False:
-        print("  Pelican ...", flush=True)
-        row |= {f"pelican_{key}": run for key, run in bench_pelican(pelican_cmd, base / "pelican", base / "logs", repeat, timeout).items()}
+        colds["pelican"] = functools.partial(pelican_cold, pelican_cmd, base / "pelican", logs, timeout)
     if use_hugo:
-        print("  Hugo ...", flush=True)
-        row |= {f"hugo_{key}": run for key, run in bench_hugo(base / "hugo", base / "logs", repeat, timeout).items()}
+        colds["hugo"] = functools.partial(hugo_cold, base / "hugo", logs, timeout)
+    print(f"  cold builds, {repeat} round(s) of {', '.join(colds)} ...", flush=True)
+    runs = {name: [] for name in colds}
+    for attempt in range(repeat):
+        for name, cold in colds.items():
+            runs[name].append(cold(attempt))
+    row = {f"{name}_cold": best(taken) for name, taken in runs.items()}
+    print(f"  wardsite's rebuilds ({repeat} run(s) of each step) ...", flush=True)
+    rebuilds = wardsite_rebuilds(build, size, base, repeat, timeout)
+    row |= {f"wardsite_{key}": run for key, run in rebuilds.items()}
+    every = [run for run in (*runs["wardsite"], *rebuilds.values()) if run.peak_mib is not None]
+    row["wardsite_peak"] = Run(peak_mib=max(run.peak_mib for run in every)) if every else Run(problem="no run")
+    if use_hugo:
+        print("  Hugo's rebuild ...", flush=True)
+        row["hugo_rebuild"] = best([hugo_rebuild(base / "hugo", logs, timeout, attempt) for attempt in range(repeat)])
     return row
 
 
@@ -584,13 +607,13 @@ def wardsite_state() -> str:
     return git("rev-parse", "--short", "HEAD") + (f" with uncommitted changes ({_stamp(diff)})" if diff else "")
 
 
-def describe_machine(state: str, live: bool, pelican_label: str, hugo_label: str | None) -> str:
+def describe_machine(state: str, live: bool, pelican_label: str, hugo_label: str) -> str:
     code = f"wardsite at {state}"
     if live and wardsite_state() != state:
         # Others changed the checkout while the run went on; say so rather than pass off mixed figures.
         code += f", changed during the run to {wardsite_state()}"
     return (f"{dt.date.today().isoformat()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
-            f"{code}, {pelican_label}, {hugo_label or 'Hugo not installed'}")
+            f"{code}, {pelican_label}, {hugo_label}")
 
 
 def load_earlier() -> dict:
@@ -632,7 +655,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args, argv) -> int:
     pelican_cmd, pelican_label = (False, "Pelican skipped") if args.no_pelican else ensure_pelican()
-    hugo_label = None if args.no_hugo else hugo_version()
+    hugo_version_found = None if args.no_hugo else hugo_version()
+    hugo_label = "Hugo skipped" if args.no_hugo else hugo_version_found or "Hugo not installed"
     earlier = load_earlier()
     if args.working_tree:
         build, state = REPO / "build.py", wardsite_state()
@@ -645,7 +669,7 @@ def _run(args, argv) -> int:
         repeat = args.repeat or (2 if size <= 10000 else 1)
         timeout = args.timeout or 120 + 0.03 * size
         print(f"{size:,} articles:", flush=True)
-        rows[size] = bench_size(build, size, repeat, timeout, pelican_cmd, hugo_label is not None)
+        rows[size] = bench_size(build, size, repeat, timeout, pelican_cmd, hugo_version_found is not None)
         print(table({size: rows[size]}).splitlines()[-1], flush=True)
         # Written after every size, so stopping a long run keeps the sizes it finished.
         report = "\n\n".join([
