@@ -361,7 +361,7 @@ def _file_name(kind: str, key: str, body: bytes) -> str:
     return f"{kind}-{safe}.{digest}.js"
 
 
-def shown(article) -> list:
+def _shown(article) -> list:
     """What a result shows of an article, as its metadata shard holds it: [title, link, date, short text, tasks as [text, assignee?]]."""
     tasks = [[_cut(t.text, TASK_CHARS), t.assignee] if t.assignee else [_cut(t.text, TASK_CHARS)] for t in article.tasks]
     return [article.title, urls.article(article), _date(article), _cut(article.summary, SNIPPET_CHARS), tasks]
@@ -496,7 +496,7 @@ def _token_data(key: str, body: bytes) -> dict:
 
 
 def _meta_file(start: int, articles) -> tuple[str, bytes]:
-    body = f"wardsearch.meta({start},{js_json([shown(a) for a in articles])});\n".encode("utf-8")
+    body = f"wardsearch.meta({start},{js_json([_shown(a) for a in articles])});\n".encode("utf-8")
     return _file_name("m", str(start // META_SIZE), body), body
 
 
