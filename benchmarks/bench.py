@@ -42,8 +42,8 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import functools
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -450,17 +450,15 @@ def hugo_version() -> str | None:
 
 def hugo_cold(site: Path, logs: Path, timeout: float, attempt: int) -> Run:
     """Hugo's cold build: no public/, no resources/."""
-    if not shutil.which("hugo"):
-        return Run(problem="hugo not on PATH")
     _clear_for_cold(site / "public", site / "resources", site / ".hugo_build.lock")
-    return measure(["hugo"], site, logs / f"hugo-cold-{attempt}.log", timeout)
+    return hugo_rebuild(site, logs, timeout, attempt, step="cold")
 
 
-def hugo_rebuild(site: Path, logs: Path, timeout: float, attempt: int) -> Run:
-    """Hugo's build with nothing changed since its last."""
+def hugo_rebuild(site: Path, logs: Path, timeout: float, attempt: int, step: str = "rebuild") -> Run:
+    """Hugo's build with nothing changed since its last (or, from hugo_cold, with no last)."""
     if not shutil.which("hugo"):
         return Run(problem="hugo not on PATH")
-    return measure(["hugo"], site, logs / f"hugo-rebuild-{attempt}.log", timeout)
+    return measure(["hugo"], site, logs / f"hugo-{step}-{attempt}.log", timeout)
 
 
 def bench_size(build: Path, size: int, repeat: int, timeout: float, pelican_cmd: Path | None, use_hugo: bool) -> dict[str, Run]:
