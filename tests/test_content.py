@@ -159,6 +159,19 @@ def test_unreadable_bytes_are_explained(raw, message):
         decode(raw)
 
 
+@pytest.mark.parametrize("start", [b"", b"\xef\xbb\xbf"])
+def test_a_byte_that_is_not_utf8_is_named_by_its_place_in_the_file(start):
+    raw = start + "---\ntitle: Đức\n".encode("utf-8") + b"\xff"
+    with pytest.raises(ValueError, match=f"byte {len(raw) - 1} cannot be read"):
+        decode(raw)
+
+
+def test_a_file_of_blanks_or_a_mark_alone_is_not_an_article():
+    with pytest.raises(ValueError, match="empty"):
+        decode(b" \t\r\n\x0b\x0c")
+    assert decode(b"\xef\xbb\xbf") == ""  # then split says the front matter is missing
+
+
 def test_bom_crlf_and_nfd_are_read_as_plain_nfc_text():
     import unicodedata
 

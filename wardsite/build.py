@@ -151,6 +151,12 @@ def _read_ahead(path: str) -> None:
         os.close(fd)
 
 
+def _read(path: str) -> bytes:
+    """A file's bytes, read unbuffered: Path.read_bytes made a Path and a buffered file for each, a tenth of reading an article."""
+    with open(path, "rb", buffering=0) as file:
+        return file.readall()
+
+
 def _unreadable(path: Path, exc: OSError) -> ContentError:
     return ContentError(path, None, f"cannot be read ({exc.strerror or exc})")
 
@@ -177,7 +183,7 @@ def _load_job(shared, i):
             _read_ahead(os.path.join(content_dir, source.rel))
     rel = todo[i].rel
     try:
-        raw = (content_dir / rel).read_bytes()
+        raw = _read(os.path.join(content_dir, rel))
     except OSError as exc:
         return "", _unreadable(content_dir / rel, exc)
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
