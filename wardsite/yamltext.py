@@ -195,6 +195,10 @@ _LINE_ITEM_KEY = re.compile(r"( *)([A-Za-z_][A-Za-z0-9_]{0,200}): +(\S(?:.*\S)?)
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_PLAIN = object()
 _SCALARS = _PlainLoader("")  # resolves and constructs plain scalars, as the walk's loader does
+# The characters a plain scalar of some type other than text can start with
+# (true, null, 12, 1.5, ~ ...): a value starting otherwise is text. None if
+# some resolver looks at every value, as none of PyYAML's own does.
+_RESOLVED_FIRST = None if None in _PlainLoader.yaml_implicit_resolvers else frozenset(first for first in _PlainLoader.yaml_implicit_resolvers if first)
 
 
 def _scalar(raw: str):
@@ -212,6 +216,8 @@ def _scalar(raw: str):
         return inner.replace("''", "'") if len(raw) > 1 and raw[-1] == "'" and "'" not in inner.replace("''", "") else _NOT_PLAIN
     if first in _INDICATORS or ": " in raw or " #" in raw or raw[-1] == ":":
         return _NOT_PLAIN
+    if _RESOLVED_FIRST is not None and first not in _RESOLVED_FIRST:
+        return raw  # no implicit type starts so: text, as resolving would say in more time
     tag = _SCALARS.resolve(yaml.ScalarNode, raw, (True, False))
     if tag == _STR:
         return raw
