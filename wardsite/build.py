@@ -503,6 +503,12 @@ def content_marks(files: dict[str, tuple[int, int]]) -> str:
     return h.hexdigest()
 
 
+def _content_state(content_dir: Path) -> tuple[dict[str, tuple[int, int]], str]:
+    """The size and time of every file under the content folder (edits.content_files), and their content_marks."""
+    files = edits.content_files(content_dir)
+    return files, content_marks(files)
+
+
 def _identity(output: Path) -> tuple[int, int] | None:
     """The output folder's inode and time: a publish swaps in a new folder or, in place, moves its time on."""
     try:
@@ -531,15 +537,23 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
     found = _identity(output)
     store = Store(toolchain_key(config, content_dir, templates_dir), cache_dir) if cache_dir else None
     last = store.load("pages") if store else None
-    files = edits.content_files(content_dir) if store else None
-    marks = content_marks(files) if store else None
     due = last and last.get("release") and datetime.now(config.tz) >= last["release"]
     usable = bool(last) and not due  # the last build's state, when it still says what the site is
-    if usable and last.get("marks") == marks and _all_as_left(last, output):
-        return Outcome(last["problems"], last["articles"], last["pages"], {}, time.perf_counter() - started, frozenset(last["manifest"]))
+    files = marks = seen = None
+    if usable:
+        files = edits.content_files(content_dir)
+        marks = content_marks(files)
+        if last.get("marks") == marks and _all_as_left(last, output):
+            return Outcome(last["problems"], last["articles"], last["pages"], {}, time.perf_counter() - started, frozenset(last["manifest"]))
     with contextlib.ExitStack() as after:  # undone last to first: whole-archive work, spool, cache saving
         if store:
             after.callback(store.finish)  # the article cache, saved meanwhile
+        if store and not usable:
+            # Nothing to compare them with now: what the next build compares
+            # with is taken by a process of its own while this one reads the
+            # articles (0.05 s of a cold build at 10,000 articles, with a core idle).
+            seen = Later(functools.partial(_content_state, content_dir))
+            after.callback(seen.close)
         folder = after.enter_context(spool(output))
         edit = None
         if usable:
@@ -579,6 +593,7 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
                     outcome = replace(outcome, whole=outcome.whole | frozenset(made), fingerprints={**outcome.fingerprints, **made})
                 if store:
                     base = outcome.base
+                    files, marks = seen.result() if seen is not None else (files, marks)
                     _keep_state(store, output, outcome, manifest, files, marks, {"token": base.token, "articles": {}, "records": {}} if base else None)
     return replace(outcome, seconds=time.perf_counter() - started, later=None, base=None)
 
