@@ -334,6 +334,16 @@ def test_an_image_linked_to_a_file_inside_the_content_folder_is_fine(tmp_path):
     assert outcome.ok and outcome.files["tep/anh.png"] == b"\x89PNG inside"
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_an_article_linked_to_a_pipe_outside_is_reported_without_waiting_on_the_pipe(tmp_path):
+    os.mkfifo(tmp_path / "pipe")
+    content = write_archive(tmp_path, {f"bai-{n}.md": article(title=f"Bài {n}") for n in range(3)})
+    (content / "bai-0.md").unlink()
+    (content / "bai-0.md").symlink_to(tmp_path / "pipe")
+    done = cli(tmp_path, "--content", str(content), "--output", str(tmp_path / "site"), timeout=60)
+    assert done.returncode == 1 and f"{content}/bai-0.md:1: this file is a link to a place outside the content folder" in done.stderr
+
+
 def test_an_article_that_is_a_link_to_outside_the_content_folder_is_an_error(tmp_path):
     outside = tmp_path / "private.md"
     outside.write_text(article(title="Bí mật"), encoding="utf-8")

@@ -85,12 +85,34 @@ class Source:
     """An article file: its size and time, and the digest of its bytes ("" until they are read)."""
 
     rel: Path
-    mark: tuple[int, int]  # (size, modification time in ns)
+    mark: tuple[int, int] | None  # (size, modification time in ns); None: not looked at yet (see _load_job)
     digest: str = ""
 
 
 def _inside(real: str, root: str) -> bool:
     return real == root or real.startswith(root + os.sep)
+
+
+def _look(content_dir: Path, root: str, rel: Path, real_folders: dict[str, str]) -> tuple[int, int] | ContentError:
+    """The (size, modification time in ns) of an article file that may be read, or the problem that stops it; reads no bytes.
+
+    root: the content folder's real path; real_folders: real paths of the folders looked in, kept between calls.
+    """
+    full = os.path.join(content_dir, rel)
+    folder = os.path.dirname(full)
+    try:
+        if folder not in real_folders:
+            real_folders[folder] = os.path.realpath(folder)
+        info = os.lstat(full)
+        if (stat.S_ISLNK(info.st_mode) or not _inside(real_folders[folder], root)) and not _inside(os.path.realpath(full), root):
+            return ContentError(content_dir / rel, None, "this file is a link to a place outside the content folder; copy the article into the folder instead")
+        if stat.S_ISLNK(info.st_mode):
+            info = os.stat(full)  # the file linked to
+        if info.st_size > MAX_ARTICLE_BYTES:
+            return ContentError(content_dir / rel, None, f"the file is larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB; split it or move attachments out of the text")
+        return info.st_size, info.st_mtime_ns
+    except OSError as exc:
+        return _unreadable(content_dir / rel, exc)
 
 
 def find_sources(content_dir: Path, rels: list[Path], seen: dict | None = None) -> tuple[list[Source], list[ContentError]]:
@@ -104,25 +126,12 @@ def find_sources(content_dir: Path, rels: list[Path], seen: dict | None = None) 
     real_folders: dict[str, str] = {}
     sources, problems = [], []
     for rel in rels:
-        full = os.path.join(content_dir, rel)
-        folder = os.path.dirname(full)
-        try:
-            if folder not in real_folders:
-                real_folders[folder] = os.path.realpath(folder)
-            info = os.lstat(full)
-            if (stat.S_ISLNK(info.st_mode) or not _inside(real_folders[folder], root)) and not _inside(os.path.realpath(full), root):
-                problems.append(ContentError(content_dir / rel, None, "this file is a link to a place outside the content folder; copy the article into the folder instead"))
-                continue
-            if stat.S_ISLNK(info.st_mode):
-                info = os.stat(full)  # the file linked to
-            if info.st_size > MAX_ARTICLE_BYTES:
-                problems.append(ContentError(content_dir / rel, None, f"the file is larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB; split it or move attachments out of the text"))
-                continue
-            mark = (info.st_size, info.st_mtime_ns)
-            before = seen.get(str(rel))
-            sources.append(Source(rel, mark, before[1] if before and before[0] == mark else ""))
-        except OSError as exc:
-            problems.append(_unreadable(content_dir / rel, exc))
+        mark = _look(content_dir, root, rel, real_folders)
+        if isinstance(mark, ContentError):
+            problems.append(mark)
+            continue
+        before = seen.get(str(rel))
+        sources.append(Source(rel, mark, before[1] if before and before[0] == mark else ""))
     return sources, problems
 
 
@@ -140,7 +149,8 @@ def _read_ahead(path: str) -> None:
     if not hasattr(os, "posix_fadvise"):
         return
     try:
-        fd = os.open(path, os.O_RDONLY)
+        # Not through a link, nor waiting on a pipe: the file may not have been looked at yet (see _look).
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return  # the worker that reads it will say why
     try:
@@ -176,20 +186,28 @@ def parse_source(content_dir: Path, rel: Path, raw: bytes, digest: str, registry
 
 
 def _load_job(shared, i):
-    """(digest, (article, problems)) for one file; (digest, None) when a cached article has its bytes; ("", problem) when it cannot be read."""
-    content_dir, todo, known, key, registry, config, pack = shared
+    """(mark, digest, (article, problems)) for one file: mark as _look gives it; digest "" and a problem
+    instead of the parse when the file cannot be read; None instead of the parse when a cached article has its bytes.
+
+    A file not looked at yet (mark None) is looked at first; when it may not be read, mark is the problem.
+    """
+    content_dir, todo, known, key, registry, config, pack, root, real_folders = shared
     if i % (READ_AHEAD // 2) == 0:
         for source in todo[i : i + READ_AHEAD]:
             _read_ahead(os.path.join(content_dir, source.rel))
-    rel = todo[i].rel
+    rel, mark = todo[i].rel, todo[i].mark
+    if mark is None:
+        mark = _look(content_dir, root, rel, real_folders)
+        if isinstance(mark, ContentError):
+            return mark, "", None
     try:
         raw = _read(os.path.join(content_dir, rel))
     except OSError as exc:
-        return "", _unreadable(content_dir / rel, exc)
+        return mark, "", _unreadable(content_dir / rel, exc)
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
     if (key, str(rel), digest) in known:
-        return digest, None
-    return digest, parse_source(content_dir, rel, raw, digest, registry, config, pack)
+        return mark, digest, None
+    return mark, digest, parse_source(content_dir, rel, raw, digest, registry, config, pack)
 
 
 def load_all(content_dir: Path, rels: list[Path], registry: Registry, config: Config, store: Store | None = None):
@@ -206,19 +224,27 @@ def load_all(content_dir: Path, rels: list[Path], registry: Registry, config: Co
             seen.update(part["seen"])
         known.update(part.get("loaded", {}))
     settle()
-    sources, problems = find_sources(content_dir, rels, seen)
+    if seen:
+        sources, problems = find_sources(content_dir, rels, seen)
+    else:  # none seen before, so every file is read: each is looked at where it is read, over all cores
+        sources, problems = [Source(rel, None) for rel in rels], []
     todo = [s for s in sources if (key, str(s.rel), s.digest) not in known]
     pack = packs(len(rels))
-    fresh = dict(zip((s.rel for s in todo), map_indexed(_load_job, (content_dir, todo, known, key, registry, config, pack), len(todo), "reading articles")))
+    shared = (content_dir, todo, known, key, registry, config, pack, os.path.realpath(content_dir), {})
+    fresh = dict(zip((s.rel for s in todo), map_indexed(_load_job, shared, len(todo), "reading articles")))
+    # Those that may not be read first, as find_sources gives them.
+    problems += [mark for mark, _, _ in fresh.values() if isinstance(mark, ContentError)]
     results, now_seen = {}, {}
     for source in sources:
-        digest, result = fresh.get(source.rel, (source.digest, None))
+        mark, digest, result = fresh.get(source.rel, (source.mark, source.digest, None))
+        if isinstance(mark, ContentError):
+            continue
         if not digest:
             problems.append(result)
             continue
         name = str(source.rel)  # a string, not a Path: the cache holds one a file, and a Path is slow to unpickle
         results[(key, name, digest)] = known[(key, name, digest)] if result is None else result
-        now_seen[name] = (source.mark, digest)
+        now_seen[name] = (mark, digest)
     if store:
         parts = [{"folder": key, "loaded": {}, "seen": {}} for _ in range(SHARDS)]
         for (folder, rel, digest), result in results.items():
