@@ -46,6 +46,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import itertools
 import json
 import os
 import random
@@ -485,6 +486,7 @@ def bench_size(build: Path, size: int, repeat: int, timeout: float, pelican_cmd:
         for name, cold in colds.items():
             runs[name].append(cold(attempt))
     row = {f"{name}_cold": best(taken) for name, taken in runs.items()}
+    row |= {f"{name}_cold_{n}": run for name, taken in runs.items() for n, run in enumerate(taken, start=1)}  # see rounds()
     print(f"  wardsite's rebuilds ({repeat} run(s) of each step) ...", flush=True)
     rebuilds = wardsite_rebuilds(build, size, base, repeat, timeout)
     row |= {f"wardsite_{key}": run for key, run in rebuilds.items()}
@@ -537,6 +539,24 @@ def table(rows: dict[int, dict[str, Run]]) -> str:
         cells = [f"{size:,}", *(cell(row.get(key), field) for key, _, field in COLUMNS),
                  ratio(row, "pelican_cold"), ratio(row, "hugo_cold")]
         lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+TOOLS = (("wardsite", "wardsite"), ("pelican", "Pelican"), ("hugo", "Hugo"))
+
+
+def rounds(rows: dict[int, dict[str, Run]]) -> str:
+    """Each round of cold builds as it ran: the table's best against best hides how far the machine's speed drifted."""
+    lines = []
+    for size, row in rows.items():
+        taken = []
+        for n in itertools.count(1):
+            builds = [f"{label} {cell(row[f'{key}_cold_{n}'], 'seconds')}" for key, label in TOOLS if f"{key}_cold_{n}" in row]
+            if not builds:
+                break
+            taken.append(f"round {n}, " + ", ".join(builds))
+        if len(taken) > 1:
+            lines.append(f"- {size:,} articles, cold builds in the order they ran: " + "; ".join(taken))
     return "\n".join(lines)
 
 
@@ -674,6 +694,7 @@ def _run(args, argv) -> int:
             f"Measured {describe_machine(state, args.working_tree, pelican_label, hugo_label)}.",
             f"Command: `{command}`",
             table(rows),
+            *filter(None, [rounds(rows)]),
             targets(rows, earlier),
         ]) + "\n"
         save_rows({size: rows[size]}, earlier)
