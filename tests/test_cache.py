@@ -71,3 +71,5 @@ def test_a_sequence_fingerprinted_item_by_item_tells_its_items_apart():
     assert fingerprint_all([("a", "b")]) != fingerprint_all([("a",), ("b",)])
     word = "".join(["Bồ", " Đề"])
     assert fingerprint_all([(word, word)], by_value=True) == fingerprint_all([("Bồ Đề", "".join(["Bồ ", "Đề"]))], by_value=True)
+    # No item refers to an earlier one: the same string in two items counts as two equal strings.
+    assert fingerprint_all([(word,), (word,)]) == fingerprint_all([(word,), ("".join(["Bồ ", "Đề"]),)])

@@ -251,7 +251,7 @@ def load_all(content_dir: Path, rels: list[Path], registry: Registry, config: Co
             parts[shard_of(rel)]["loaded"][(folder, rel, digest)] = result
         for rel, mark in now_seen.items():
             parts[shard_of(rel)]["seen"][rel] = mark
-        store.save_shards("articles", parts, stored, meanwhile=True)  # the build goes on while they are written
+        store.save_shards("articles", parts, stored, meanwhile=True)  # the build goes on while they are written (see make_site)
     articles = []
     for article, found in results.values():
         problems += found
@@ -339,6 +339,7 @@ def make_site(
             # Saved while the pages render, so that the build need not wait for it at the end. Should this
             # build not publish, no build's state names the new base's token: the next build is a full one.
             store.save_meanwhile("edit-base", functools.partial(edits.with_model, base, archive, taskbook))
+            store.start_saving()  # with the article cache (see load_all)
         fingerprints = dict(zip((page.dest for page in pages), fingerprinted))
         del fingerprinted
         reused = unchanged_pages(fingerprints, last, output)
@@ -573,7 +574,7 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
             return Outcome(last["problems"], last["articles"], last["pages"], {}, time.perf_counter() - started, frozenset(last["manifest"]))
     with contextlib.ExitStack() as after:  # undone last to first: whole-archive work, spool, cache saving
         if store:
-            after.callback(store.finish)  # the article cache, saved meanwhile
+            after.callback(store.finish)  # the article cache and the edit base, saved meanwhile
         if store and not usable:
             # Nothing to compare them with now: what the next build compares
             # with is taken by a process of its own while this one reads the
