@@ -70,6 +70,16 @@ def test_every_value_a_page_prints_is_escaped_exactly_as_markupsafe_escapes_it()
         assert render("{{ v }}", v=value) == str(escape(value)), value
 
 
+def test_what_a_set_block_a_filter_block_or_a_call_collects_is_printed_again_without_escaping_it_twice():
+    template = (
+        "{% macro framed() %}({{ caller() }}){% endmacro %}"
+        "{% set kept %}{{ v }}{% endset %}{{ kept }}|{% filter upper %}{{ v }}{% endfilter %}|{% call framed() %}{{ v }}{% endcall %}"
+    )
+    for value in PRINTED:
+        once = str(escape(value))
+        assert render(template, v=value) == f"{once}|{once.upper()}|({once})", value
+
+
 def test_values_printed_in_blocks_macros_and_loops_of_extended_templates_are_escaped_too():
     env = Theme(None).environment()
     env.loader = DictLoader({
