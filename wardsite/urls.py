@@ -110,9 +110,9 @@ def _links_from_folder(folder: str, pretty: bool):
         if not target.startswith(top):
             found = to_root + target
         else:
-            for folder, up in ways:
-                if target.startswith(folder):
-                    found = up + target[len(folder) :]
+            for prefix, up in ways:
+                if target.startswith(prefix):
+                    found = up + target[len(prefix) :]
                     break
             else:
                 found = to_root + target
