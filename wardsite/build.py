@@ -568,8 +568,7 @@ def build(content_dir: Path, output: Path, config: Config, templates_dir: Path |
     usable = bool(last) and not due  # the last build's state, when it still says what the site is
     files = marks = seen = None
     if usable:
-        files = edits.content_files(content_dir)
-        marks = content_marks(files)
+        files, marks = _content_state(content_dir)
         if last.get("marks") == marks and _all_as_left(last, output):
             return Outcome(last["problems"], last["articles"], last["pages"], {}, time.perf_counter() - started, frozenset(last["manifest"]))
     with contextlib.ExitStack() as after:  # undone last to first: whole-archive work, spool, cache saving
