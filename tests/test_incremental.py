@@ -178,6 +178,51 @@ def test_an_edit_rewrites_the_one_part_of_the_article_cache_that_holds_it(tmp_pa
     assert_as_a_cold_build(content, out, tmp_path / "cold")
 
 
+def test_the_edit_base_names_its_articles_by_their_place_in_the_article_cache_and_holds_none(tmp_path):
+    content, out, cache = built(tmp_path)
+    _, base = pickle.loads((cache / "edit-base.pickle").read_bytes())
+    loaded = {}
+    for n in range(SHARDS):
+        _, part = pickle.loads((cache / f"articles-{n}.pickle").read_bytes())
+        loaded.update(part["loaded"])
+    assert sorted(rel for rel, _ in base.articles) == [f"bai-{i}.md" for i in range(5)]
+    for rel, digest in base.articles:
+        parsed, problems = loaded[(str(content), rel, digest)]
+        assert parsed.path == Path(rel) and parsed.digest == digest and problems == []
+    assert all(type(value) is str for pair in base.articles for value in pair)
+
+
+def test_an_edit_build_reads_the_base_articles_back_with_the_category_name_the_archive_settled_on(tmp_path):
+    # Two articles write the category one way, one another: the archive names it as most write it.
+    files = {f"bai-{i}.md": article(title=f"Bài {i}", ward=WARDS[i % 3], date=DATES[i % 4], category="Công tác Đảng" if i else "Công tác đảng") for i in range(3)}
+    content = write_archive(tmp_path, files)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    folder = out.stat().st_ino
+    append(content / "bai-1.md", "\nĐoạn mới.\n")  # bai-0, written the other way, is read back from the article cache
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    assert out.stat().st_ino == folder  # an edit build: published in place
+    assert "Đoạn mới" in (out / "phuong/ngoc-thuy/2021/bai-1.html").read_text(encoding="utf-8")
+    assert_as_a_cold_build(content, out, tmp_path / "cold")
+
+
+@pytest.mark.parametrize("damage", ["deleted", "other folder"])
+def test_an_edit_build_without_the_base_articles_in_the_article_cache_is_a_full_build_with_the_same_site(tmp_path, damage):
+    content, out, cache = built(tmp_path)
+    shard = cache / f"articles-{shard_of(Path('bai-3.md'))}.pickle"
+    if damage == "deleted":
+        shard.unlink()
+    else:  # saved over by a build of another content folder with the same cache
+        key, part = pickle.loads(shard.read_bytes())
+        shard.write_bytes(pickle.dumps((key, {**part, "folder": str(tmp_path / "elsewhere")})))
+    folder = out.stat().st_ino
+    append(content / "bai-1.md", "\nĐoạn mới.\n")
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    assert out.stat().st_ino != folder  # a full build publishes a new folder
+    assert "Đoạn mới" in (out / "phuong/ngoc-thuy/2021/bai-1.html").read_text(encoding="utf-8")
+    assert_as_a_cold_build(content, out, tmp_path / "cold")
+
+
 def test_an_edit_to_a_body_keeps_the_open_data_and_a_new_title_remakes_it(tmp_path):
     content, out, cache = built(tmp_path)
     edited = content / "bai-1.md"
@@ -313,15 +358,13 @@ def test_an_archive_past_the_packing_size_keeps_bodies_packed_and_builds_the_sam
     from wardsite.build import discover, load_all
     from wardsite.registry import load_registry
 
-    content, out, cache = built(tmp_path)  # five articles: bodies kept as text
-    _, base = pickle.loads((cache / "edit-base.pickle").read_bytes())
-    assert {type(a.body) for a in base.articles} == {bytes}  # but in bytes for edit builds, which read them all back
-    assert [a.body for a in base.articles] == [a.body_html.encode("utf-8") for a in base.articles]  # in UTF-8, not packed
+    content, out, cache = built(tmp_path)  # five articles: bodies kept in UTF-8
     registry, _ = load_registry(content)
     as_text, _ = load_all(content, discover(content), registry, Config())
     monkeypatch.setattr(model, "PACK_PAST", 3)
     packed, _ = load_all(content, discover(content), registry, Config())
-    assert {type(a.body) for a in as_text} == {str} and {type(a.body) for a in packed} == {bytes}
+    assert [a.body for a in as_text] == [a.body_html.encode("utf-8") for a in as_text]  # in UTF-8, not packed
+    assert [a.body for a in packed] != [a.body for a in as_text]
     assert [a.body_html for a in packed] == [a.body_html for a in as_text]
     assert_as_a_cold_build(content, out, tmp_path / "packed")
     append(content / "bai-1.md", "\nMột câu nữa.\n")  # an edit build, parsing the edited article packed

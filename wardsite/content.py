@@ -293,7 +293,7 @@ def parse_article(
             ward_name=ward.name,
             category=category,
             tasks=tasks,
-            body=pack_html(body_html) if pack else body_html,
+            body=pack_html(body_html) if pack else body_html.encode("utf-8"),
             summary=summary or summarise(body_html),
             source=source,
             views=views,
