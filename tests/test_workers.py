@@ -37,6 +37,13 @@ def test_map_indexed_gives_every_result_in_order_from_a_process_per_core():
     assert multiprocessing.active_children() == []
 
 
+def test_map_indexed_not_spread_does_every_item_in_the_calling_process_in_order():
+    numbers = list(range(500))  # enough to be spread over every core otherwise (see above)
+    results = map_indexed(_square_once_all_have_started, (numbers, None), len(numbers), spread=False)
+    assert results == [(n * n, os.getpid()) for n in numbers]
+    assert multiprocessing.active_children() == []
+
+
 def test_without_collections_the_collector_is_off_inside_and_what_was_read_is_left_alone_after():
     assert gc.isenabled()
     with without_collections():

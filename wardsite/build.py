@@ -330,7 +330,10 @@ def make_site(
         if only_errors(problems):
             return Outcome(tuple(problems), len(articles), 0, {}, time.perf_counter() - started, later=later)
         keep = None if store is None else packs(len(archive.articles))  # the records: not kept, kept as they are, or packed
-        fingerprinted = map_indexed(_fingerprint_job, (pages, shared, names, keep), len(pages))
+        # While the whole-archive files are being made by processes of their own, those keep the other
+        # cores busy: fingerprinting here costs a tenth of the build's CPU less than in workers that copy
+        # the memory they touch and send every record back (at 10,000 articles, 12.4-12.9 s against 13.7-14.1 s).
+        fingerprinted = map_indexed(_fingerprint_job, (pages, shared, names, keep), len(pages), spread=later is None)
         del names  # a tenth of the build's memory at 100,000 articles, not to be carried into the processes forked below
         base = None
         if store is not None:

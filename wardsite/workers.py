@@ -59,25 +59,32 @@ def _run_range(job):
     return [fn(_shared, i) for i in range(start, stop)]
 
 
-def map_indexed(fn, shared, count: int, label: str = "") -> list:
+def map_indexed(fn, shared, count: int, label: str = "", spread: bool = True) -> list:
     """[fn(shared, i) for i in range(count)], over all cores when it pays.
 
-    fn must be a module-level function; its results must pickle.
+    fn must be a module-level function; its results must pickle. spread=False:
+    in this process, for work done while other processes keep the cores busy
+    (see imap_indexed).
     """
-    return list(imap_indexed(fn, shared, count, label))
+    return list(imap_indexed(fn, shared, count, label, spread))
 
 
 # Results travel back a chunk at a time; a chunk this size of rendered pages is a few MB.
 MAX_CHUNK = 256
 
 
-def imap_indexed(fn, shared, count: int, label: str = ""):
+def imap_indexed(fn, shared, count: int, label: str = "", spread: bool = True):
     """fn(shared, i) for i in range(count), yielded in order as the work is done.
 
     The caller can write each result away as it comes instead of holding
     them all. Nothing starts before the first result is asked for.
+
+    spread=False runs it all in this process: when processes of the
+    caller's own already have work for every core, workers would only add
+    their cost (a copy of each page of memory they touch, their results
+    pickled and read back) and finish no sooner.
     """
-    workers = 1 if _alone else min(cores(), max(1, count // MIN_PARALLEL))
+    workers = 1 if _alone or not spread else min(cores(), max(1, count // MIN_PARALLEL))
     step = max(1, min(MAX_CHUNK, -(-count // (workers * 8))))
     jobs = [(fn, start, min(start + step, count)) for start in range(0, count, step)]
     global _shared
