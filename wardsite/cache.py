@@ -232,14 +232,13 @@ class Store:
         self._queued.append(lambda: self.save(name, make()))
 
     def start_saving(self) -> None:
-        """Start the saves asked for meanwhile, in one process for them all.
+        """Start the saves asked for meanwhile, in one process for them all, the last asked for first.
 
         A process forked from a build copies the part of the build's memory
-        it touches, and these saves touch the same articles: the article
-        cache and the edit base both hold them. The last asked for is saved
-        first: in a full build that is the edit base, the largest, and the
-        process grew less so (288 MiB against 322 MiB at 10,000 articles,
-        as against 285 MiB for the edit base's own process before).
+        it touches: one process for the article cache and the edit base
+        copies, and is forked, once. (The order was chosen when the edit base
+        held the articles too: saved first, its process grew less. It names
+        them now; see edits.)
         """
         if self._queued:
             queued, self._queued = self._queued, []

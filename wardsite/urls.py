@@ -107,15 +107,12 @@ def _links_from_folder(folder: str, pretty: bool):
     top = ways[-1][0] if ways else ""
 
     def link(target: str) -> str:
-        if not target.startswith(top):
-            found = to_root + target
-        else:
+        found = to_root + target
+        if target.startswith(top):  # then one of ways matches: top is the last of them
             for prefix, up in ways:
                 if target.startswith(prefix):
                     found = up + target[len(prefix) :]
                     break
-            else:
-                found = to_root + target
         if pretty and (found == "index.html" or found.endswith("/index.html")):
             found = found[: -len("index.html")] or "./"
         return found
