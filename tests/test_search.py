@@ -21,7 +21,7 @@ from wardsite.config import Config
 from wardsite.content import BodyRenderer
 from wardsite.model import Article, Category, Task, pack_html
 from wardsite.registry import Registry
-from wardsite.text import fold, words_as_is
+from wardsite.text import fold, nfc, words_as_is
 
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵĐĂÂÊÔƠƯ"
 
@@ -84,13 +84,27 @@ def test_tokens_are_syllables_with_their_folded_and_exact_forms():
 
 
 @given(st.text(alphabet=VIETNAMESE + "ĐÂƯİǰß \u00a0\u2003\t\n,.;:–-()\"'0123456789_", max_size=200))
-def test_an_entry_holds_each_exact_form_of_a_text_once(text):
-    forms = search._distinct_forms(text)
-    assert sorted(forms.split(" ") if forms else []) == sorted({exact for _, exact in search.tokens(text)})
+def test_an_entry_holds_each_run_of_a_text_once_and_they_give_each_exact_form_of_its_words(text):
+    runs = search._distinct_runs(text)
+    assert sorted(runs.split(" ") if runs else []) == sorted(set(nfc(text).split()))
+    assert search.forms_of_runs(runs) == {exact for _, exact in search.tokens(text)}
+
+
+def test_the_postings_of_a_form_list_each_article_once_whichever_of_its_runs_have_it():
+    found = [
+        search.Entry(strong="", body="Giang, giang"),
+        search.Entry(strong="Giang", body="Giang."),
+        search.Entry(strong="", body="Đức"),
+        search.Entry(strong="(giang)", body="giang!"),
+    ]
+    strong, body = search.raw_postings(found)
+    assert list(body["giang"]) == [0, 1, 3] and list(strong["giang"]) == [1, 3]
+    duc = search.exact_form("đức")
+    assert list(body[duc]) == [2] and duc not in strong
 
 
 def test_case_folding_makes_no_space_and_takes_none_away():
-    # _distinct_forms splits a text at spaces before folding its case.
+    # An entry splits a text into runs at spaces before their case is folded.
     for code in range(sys.maxunicode + 1):
         c = chr(code)
         assert c.casefold().split() == ([c.casefold()] if not c.isspace() else []), hex(code)
@@ -99,9 +113,10 @@ def test_case_folding_makes_no_space_and_takes_none_away():
 def test_the_forms_of_a_text_are_the_same_once_the_lookup_of_runs_was_emptied(monkeypatch):
     monkeypatch.setattr(search._FormsOf, "LIMIT", 3)
     text = "Đoàn TN, Hội CCB (2021) Thụy Thuỵ đoàn"
-    before = set(search._distinct_forms(text).split(" "))
+    runs = search._distinct_runs(text)
+    before = search.forms_of_runs(runs)
     assert before == {exact for _, exact in search.tokens(text)}
-    assert set(search._distinct_forms(text).split(" ")) == before and len(search._forms_of) <= 3
+    assert search.forms_of_runs(runs) == before and len(search._forms_of) <= 3
 
 def test_the_table_of_small_numbers_holds_each_ones_encoding():
     assert len(search._SMALL) == 1 << 15
