@@ -292,6 +292,10 @@ def make_site(
     articles, found = load_all(content_dir, discover(content_dir), registry, config, store)
     problems += found
     settle()
+    if store is not None:
+        # The article cache is saved by a process of its own from now: until the whole-archive
+        # processes start, this one assembles the archive and files its tasks while a core is free.
+        store.start_saving()
     assets, found = check_refs(articles, content_dir)
     problems += found
     now = datetime.now(config.tz)
@@ -342,7 +346,7 @@ def make_site(
             # Saved while the pages render, so that the build need not wait for it at the end. Should this
             # build not publish, no build's state names the new base's token: the next build is a full one.
             store.save_meanwhile("edit-base", functools.partial(edits.with_model, base, archive, taskbook))
-            store.start_saving()  # with the article cache (see load_all)
+            store.start_saving()
         fingerprints = dict(zip((page.dest for page in pages), fingerprinted))
         del fingerprinted
         reused = unchanged_pages(fingerprints, last, output)

@@ -235,10 +235,7 @@ class Store:
         """Start the saves asked for meanwhile, in one process for them all, the last asked for first.
 
         A process forked from a build copies the part of the build's memory
-        it touches: one process for the article cache and the edit base
-        copies, and is forked, once. (The order was chosen when the edit base
-        held the articles too: saved first, its process grew less. It names
-        them now; see edits.)
+        it touches: saves asked for together share a process, forked once.
         """
         if self._queued:
             queued, self._queued = self._queued, []
