@@ -10,7 +10,7 @@ import pytest
 from conftest import article, write_archive
 from wardsite.build import build
 from wardsite.config import Config
-from wardsite.workers import BUILD_GC_THRESHOLDS, MIN_PARALLEL, Later, Laters, cores, few_collections, map_indexed, settle, without_collections
+from wardsite.workers import BUILD_GC_THRESHOLDS, MAX_CHUNK, MIN_PARALLEL, Later, _ranges, Laters, cores, few_collections, map_indexed, settle, without_collections
 
 
 _met_the_others = False
@@ -42,6 +42,17 @@ def test_map_indexed_not_spread_does_every_item_in_the_calling_process_in_order(
     results = map_indexed(_square_once_all_have_started, (numbers, None), len(numbers), spread=False)
     assert results == [(n * n, os.getpid()) for n in numbers]
     assert multiprocessing.active_children() == []
+
+
+def test_work_is_handed_out_in_chunks_that_cover_every_item_once_and_end_small_so_the_workers_finish_together():
+    for count, workers in ((14_564, 2), (10_000, 4), (700, 2), (63, 1), (1, 1), (0, 1)):
+        ranges = _ranges(count, workers)
+        assert [i for start, stop in ranges for i in range(start, stop)] == list(range(count))
+    ranges = _ranges(14_564, 2)
+    assert max(stop - start for start, stop in ranges) == MAX_CHUNK
+    # The last four chunks' worth of items go out an eighth of a chunk at a time.
+    assert [stop - start for start, stop in ranges[-32:]] == [MAX_CHUNK // 8] * 32
+    assert ranges[-33][1] == 14_564 - 4 * MAX_CHUNK
 
 
 def test_without_collections_the_collector_is_off_inside_and_what_was_read_is_left_alone_after():

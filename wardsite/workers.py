@@ -85,8 +85,7 @@ def imap_indexed(fn, shared, count: int, label: str = "", spread: bool = True):
     pickled and read back) and finish no sooner.
     """
     workers = 1 if _alone or not spread else min(cores(), max(1, count // MIN_PARALLEL))
-    step = max(1, min(MAX_CHUNK, -(-count // (workers * 8))))
-    jobs = [(fn, start, min(start + step, count)) for start in range(0, count, step)]
+    jobs = [(fn, start, stop) for start, stop in _ranges(count, workers)]
     global _shared
     _shared = shared
     try:
@@ -97,6 +96,16 @@ def imap_indexed(fn, shared, count: int, label: str = "", spread: bool = True):
             yield from _collect(pool.map(_run_range, jobs), jobs, label, count)
     finally:
         _shared = None
+
+
+def _ranges(count: int, workers: int) -> list[tuple[int, int]]:
+    """The (start, stop) of each job: chunks of up to MAX_CHUNK items, an eighth of that for the last
+    few, so that the workers run out of work together (a build's last pages are its slowest to render)."""
+    step = max(1, min(MAX_CHUNK, -(-count // (workers * 8))))
+    tail = min(count, workers * 2 * step) if workers > 1 else 0
+    ranges = [(start, min(start + step, count - tail)) for start in range(0, count - tail, step)]
+    small = max(1, step // 8)
+    return ranges + [(start, min(start + small, count)) for start in range(count - tail, count, small)]
 
 
 def _collect(chunks, jobs, label: str, count: int):
