@@ -234,7 +234,8 @@ class Entry:
     # memory, and an archive has 100,000 of these. Runs, not the exact forms
     # of their words: an archive repeats its runs, so their forms are looked
     # up once a run for the whole archive (see raw_postings), not once an
-    # article (a quarter less time for the index at 10,000 articles).
+    # article: at 10,000 articles, entries and postings took 1.6 s to 1.9 s
+    # instead of 1.9 s to 2.3 s.
     strong: str
     body: str
 
