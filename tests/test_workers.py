@@ -10,7 +10,7 @@ import pytest
 from conftest import article, write_archive
 from wardsite.build import build
 from wardsite.config import Config
-from wardsite.workers import BUILD_GC_THRESHOLDS, MAX_CHUNK, MIN_PARALLEL, Later, _ranges, Laters, cores, few_collections, map_indexed, settle, without_collections
+from wardsite.workers import BUILD_GC_THRESHOLDS, MAX_CHUNK, MIN_PARALLEL, Later, Laters, _ranges, cores, few_collections, map_indexed, settle, without_collections
 
 
 _met_the_others = False
