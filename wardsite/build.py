@@ -251,7 +251,9 @@ def load_all(content_dir: Path, rels: list[Path], registry: Registry, config: Co
             parts[shard_of(rel)]["loaded"][(folder, rel, digest)] = result
         for rel, mark in now_seen.items():
             parts[shard_of(rel)]["seen"][rel] = mark
-        store.save_shards("articles", parts, stored, meanwhile=True)  # the build goes on while they are written (see make_site)
+        # Written by a process of their own while the build goes on: until the whole-archive processes
+        # start, the build's process assembles the archive and files its tasks while a core is free.
+        store.save_shards("articles", parts, stored, meanwhile=True)
     articles = []
     for article, found in results.values():
         problems += found
@@ -292,10 +294,6 @@ def make_site(
     articles, found = load_all(content_dir, discover(content_dir), registry, config, store)
     problems += found
     settle()
-    if store is not None:
-        # The article cache is saved by a process of its own from now: until the whole-archive
-        # processes start, this one assembles the archive and files its tasks while a core is free.
-        store.start_saving()
     assets, found = check_refs(articles, content_dir)
     problems += found
     now = datetime.now(config.tz)
@@ -346,7 +344,6 @@ def make_site(
             # Saved while the pages render, so that the build need not wait for it at the end. Should this
             # build not publish, no build's state names the new base's token: the next build is a full one.
             store.save_meanwhile("edit-base", functools.partial(edits.with_model, base, archive, taskbook))
-            store.start_saving()
         fingerprints = dict(zip((page.dest for page in pages), fingerprinted))
         del fingerprinted
         reused = unchanged_pages(fingerprints, last, output)

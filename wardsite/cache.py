@@ -199,7 +199,6 @@ class Store:
         self.key = key
         self.folder = folder
         self._saving: list = []  # Laters saving meanwhile
-        self._queued: list = []  # saves asked for meanwhile, not yet started (see start_saving)
 
     def load(self, name: str):
         try:
@@ -222,28 +221,17 @@ class Store:
         if not changed:
             return
         if meanwhile:
-            self._queued.append(lambda: [self.save(f"{name}-{n}", part) for n, part in changed])
+            self._saving.append(Later(lambda: [self.save(f"{name}-{n}", part) for n, part in changed]))
         else:
             for n, part in changed:
                 self.save(f"{name}-{n}", part)
 
     def save_meanwhile(self, name: str, make) -> None:
-        """Save make() under name from a process of its own, while the caller goes on, once start_saving() is called; finish() waits for it."""
-        self._queued.append(lambda: self.save(name, make()))
-
-    def start_saving(self) -> None:
-        """Start the saves asked for meanwhile, in one process for them all, the last asked for first.
-
-        A process forked from a build copies the part of the build's memory
-        it touches: saves asked for together share a process, forked once.
-        """
-        if self._queued:
-            queued, self._queued = self._queued, []
-            self._saving.append(Later(lambda: [save() for save in reversed(queued)]))
+        """Save make() under name from a process of its own, started now, while the caller goes on; finish() waits for it."""
+        self._saving.append(Later(lambda: self.save(name, make())))
 
     def finish(self) -> None:
-        """Start the saves not yet started and wait for them all (a save that failed costs speed next time, nothing else)."""
-        self.start_saving()
+        """Wait for the saves made meanwhile (a save that failed costs speed next time, nothing else)."""
         while self._saving:
             try:
                 self._saving.pop().result()
