@@ -57,6 +57,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -71,13 +72,41 @@ WORK = REPO / "benchmarks" / "work"
 GENERATE = REPO / "benchmarks" / "generate.py"
 SEED = 0
 PAGE_SIZE = 20
-PELICAN_VENV = WORK / "venv-pelican"
+PELICAN_VENV = WORK / "venv-pelican"  # made from this script's own interpreter; from another, see Interpreter
 PELICAN_PINS = ("pelican==4.12.0", "markdown==3.11.3")
 EDIT_SENTENCE = "Văn phòng Đảng ủy đã bổ sung thông tin cho bài viết này"
 # Measured on this machine earlier and quoted by the issue; used only when hugo is absent.
 HUGO_REFERENCE = {"cold": 5.8, "rebuild": 3.6, "peak_mib": 746.0, "label": "Hugo 0.111 reference figures quoted by the issue"}
 TWO_GB_MIB = 2e9 / 2**20
 CONVERSION_VERSION = "1"  # bump when the Pelican or Hugo articles are written differently
+
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """The Python that wardsite and Pelican run on (--python): this script's own, or another one,
+    each tool then in a virtual environment made from it, so that the two are measured on the same one."""
+
+    path: str  # as given
+    version: str
+    own: bool  # this script's interpreter: wardsite runs on it as it is, Pelican in PELICAN_VENV
+
+    @classmethod
+    def of(cls, path: str | None) -> Interpreter:
+        if path is None or os.path.realpath(path) == os.path.realpath(sys.executable):
+            return cls(sys.executable, sys.version.split()[0], True)
+        version = subprocess.run([path, "-c", "import sys; print(sys.version.split()[0])"], capture_output=True, text=True, check=True, timeout=60)
+        return cls(path, version.stdout.strip(), False)
+
+    def venv(self, tool: str) -> Path:
+        """The virtual environment of a tool on this interpreter."""
+        if self.own and tool == "pelican":
+            return PELICAN_VENV
+        return WORK / f"venv-{tool}-{_stamp(os.path.realpath(self.path), self.version)[:8]}"
+
+    def label(self) -> str:
+        return f"Python {self.version}" + ("" if self.own else f" ({self.path}) for wardsite and Pelican")
+
 
 # Runs a command, then records its wall-clock time, exit status and the largest
 # RSS among its descendants. Each command gets its own wrapper because
@@ -374,10 +403,32 @@ def snapshot_wardsite() -> tuple[Path, str]:
     return dest / "build.py", commit
 
 
+def ensure_wardsite_python(interpreter: Interpreter) -> str:
+    """The python command wardsite runs with: this script's own, or that of a virtual environment made
+    from another interpreter with wardsite's dependencies (from pyproject.toml), installed on first use."""
+    if interpreter.own:
+        return sys.executable
+    venv = interpreter.venv("wardsite")
+    python = venv / "bin" / "python"
+    if not python.exists():
+        needs = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+        print(f"  installing wardsite's dependencies into {venv.relative_to(REPO)} ...", flush=True)
+        partial = venv.with_name(venv.name + ".partial")
+        _remove(partial)
+        subprocess.run([interpreter.path, "-m", "venv", str(partial)], check=True, timeout=300)
+        subprocess.run([str(partial / "bin" / "pip"), "install", "--quiet", *needs], check=True, timeout=900)
+        partial.rename(venv)  # a venv's scripts name their folder, but python runs from any
+    return str(python)
+
+
+# The python command wardsite runs with (see ensure_wardsite_python); set by main.
+wardsite_python = sys.executable
+
+
 def _wardsite_cmd(build: Path, base: Path) -> tuple[list[str], Path]:
     cwd = base / "wardsite"
     cwd.mkdir(exist_ok=True)
-    return [sys.executable, str(build), "--content", str(base / "content"), "--output", "site"], cwd
+    return [wardsite_python, str(build), "--content", str(base / "content"), "--output", "site"], cwd
 
 
 def wardsite_cold(build: Path, base: Path, timeout: float, attempt: int) -> Run:
@@ -418,14 +469,15 @@ def wardsite_rebuilds(build: Path, size: int, base: Path, repeat: int, timeout: 
     return results
 
 
-def ensure_pelican() -> tuple[Path | None, str]:
+def ensure_pelican(interpreter: Interpreter) -> tuple[Path | None, str]:
     """The pelican command in its own virtual environment, installed on first use; (None, why) when it cannot be."""
-    pelican = PELICAN_VENV / "bin" / "pelican"
+    venv = interpreter.venv("pelican")
+    pelican = venv / "bin" / "pelican"
     try:
         if not pelican.exists():
-            print("  installing " + " ".join(PELICAN_PINS) + f" into {PELICAN_VENV.relative_to(REPO)} ...", flush=True)
-            subprocess.run([sys.executable, "-m", "venv", str(PELICAN_VENV)], check=True, timeout=300)
-            subprocess.run([str(PELICAN_VENV / "bin" / "pip"), "install", "--quiet", *PELICAN_PINS], check=True, timeout=900)
+            print("  installing " + " ".join(PELICAN_PINS) + f" into {venv.relative_to(REPO)} ...", flush=True)
+            subprocess.run([interpreter.path, "-m", "venv", str(venv)], check=True, timeout=300)
+            subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", *PELICAN_PINS], check=True, timeout=900)
         version = subprocess.run([str(pelican), "--version"], capture_output=True, text=True, check=True, timeout=120)
         return pelican, "Pelican " + version.stdout.strip()
     except (OSError, subprocess.SubprocessError) as error:
@@ -625,12 +677,12 @@ def wardsite_state() -> str:
     return git("rev-parse", "--short", "HEAD") + (f" with uncommitted changes ({_stamp(diff)})" if diff else "")
 
 
-def describe_machine(state: str, live: bool, pelican_label: str, hugo_label: str) -> str:
+def describe_machine(state: str, live: bool, pelican_label: str, hugo_label: str, python_label: str) -> str:
     code = f"wardsite at {state}"
     if live and wardsite_state() != state:
         # Others changed the checkout while the run went on; say so rather than pass off mixed figures.
         code += f", changed during the run to {wardsite_state()}"
-    return (f"{dt.date.today().isoformat()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+    return (f"{dt.date.today().isoformat()}, {os.cpu_count()} cores, {python_label}, "
             f"{code}, {pelican_label}, {hugo_label}")
 
 
@@ -653,6 +705,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-pelican", action="store_true", help="skip Pelican")
     parser.add_argument("--working-tree", action="store_true", help="measure the checkout as it is, uncommitted changes included, instead of HEAD")
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even when it is installed")
+    parser.add_argument("--python", help="the Python to run wardsite and Pelican on, each in a virtual environment made from it "
+                        "(default: the one running this script, wardsite as it is installed there)")
     parser.add_argument("--settle", type=float, default=SETTLE_DEFAULT,
                         help=f"seconds to wait after deleting what a stopped run left in benchmarks/work/trash (default {SETTLE_DEFAULT:g})")
     args = parser.parse_args(argv)
@@ -672,7 +726,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args, argv) -> int:
-    pelican_cmd, pelican_label = (False, "Pelican skipped") if args.no_pelican else ensure_pelican()
+    global wardsite_python
+    interpreter = Interpreter.of(args.python)
+    wardsite_python = ensure_wardsite_python(interpreter)
+    pelican_cmd, pelican_label = (False, "Pelican skipped") if args.no_pelican else ensure_pelican(interpreter)
     hugo_version_found = None if args.no_hugo else hugo_version()
     hugo_label = "Hugo skipped" if args.no_hugo else hugo_version_found or "Hugo not installed"
     earlier = load_earlier()
@@ -691,7 +748,7 @@ def _run(args, argv) -> int:
         print(table({size: rows[size]}).splitlines()[-1], flush=True)
         # Written after every size, so stopping a long run keeps the sizes it finished.
         report = "\n\n".join([
-            f"Measured {describe_machine(state, args.working_tree, pelican_label, hugo_label)}.",
+            f"Measured {describe_machine(state, args.working_tree, pelican_label, hugo_label, interpreter.label())}.",
             f"Command: `{command}`",
             table(rows),
             *filter(None, [rounds(rows)]),
