@@ -767,6 +767,29 @@ def test_nothing_beside_the_output_folder_is_touched(archive_dir, tmp_path):
     assert {p: p.read_bytes() for p in before} == before
 
 
+def test_a_build_piped_into_a_log_ends_without_waiting_for_the_old_site_to_be_deleted(archive_dir, tmp_path):
+    # `wardsite build | tee log`, or a CI job reading the build's output: the
+    # output ends when the build does, though the old site's deleting goes on.
+    assert cli(tmp_path).returncode == 0
+    bulky = tmp_path / "site" / "left-by-hand"  # makes the old site slow to delete
+    bulky.mkdir()
+    for n in range(20_000):
+        (bulky / f"{n}.txt").write_bytes(b"")
+    (archive_dir / "duc-giang/2021/giao-ban.md").write_text(article(title="Đổi tiêu đề"), encoding="utf-8")  # a full build: a new site swapped in
+    command = subprocess.Popen([sys.executable, str(REPO / "build.py")], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert command.wait(timeout=120) == 0
+    said = {}
+    for name, stream in (("out", command.stdout), ("err", command.stderr)):
+        os.set_blocking(stream.fileno(), False)
+        said[name] = b""
+        while chunk := os.read(stream.fileno(), 1 << 16):  # b"" once no process holds the stream; BlockingIOError while one does
+            said[name] += chunk
+        stream.close()
+    assert said["out"].startswith("Built 3 articles".encode()) and said["err"] == b"", said
+    assert not (tmp_path / "site" / "left-by-hand").exists()
+    assert eventually(lambda: sorted(p.name for p in tmp_path.iterdir()) == [".wardsite-cache", "content", "site"]), sorted(p.name for p in tmp_path.iterdir())
+
+
 @pytest.mark.parametrize("which", ["content", "project", "home", "root", "parent of content", "a file"])
 def test_an_output_folder_that_would_swallow_something_else_is_refused(tmp_path, which, monkeypatch):
     project = tmp_path / "project"
