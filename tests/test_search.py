@@ -119,9 +119,10 @@ def test_the_forms_of_a_text_are_the_same_once_the_lookup_of_runs_was_emptied(mo
     assert search.forms_of_runs(runs) == before and len(search._forms_of) <= 3
 
 def test_the_table_of_small_numbers_holds_each_ones_encoding():
-    assert len(search._SMALL) == 1 << 15
-    assert all(search._SMALL[n] == search.encode_number(n) for n in range(1 << 15))
-    assert all(search.decode_numbers(search._SMALL[n]) == [n] for n in (0, 31, 32, 1023, 1024, 32767))
+    small = search._small_numbers()
+    assert len(small) == search._SMALL_LIMIT == 1 << 15
+    assert all(small[n] == search.encode_number(n) for n in range(1 << 15))
+    assert all(search.decode_numbers(small[n]) == [n] for n in (0, 31, 32, 1023, 1024, 32767))
 
 
 @given(st.lists(st.integers(min_value=0, max_value=2_000_000), unique=True))

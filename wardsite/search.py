@@ -81,8 +81,12 @@ def encode_number(n: int) -> str:
             return "".join(out)
 
 
+@lru_cache(maxsize=None)
 def _small_numbers() -> tuple[str, ...]:
-    """encode_number(n) for every n below 2**15, made a digit at a time: calling it 32,768 times took 40 ms of every start."""
+    """encode_number(n) for every n below _SMALL_LIMIT, made a digit at a time: calling it 32,768 times took 40 ms.
+
+    Made when first asked for, not on import: it took 11 ms of every command's start, a twenty-fifth of a rebuild with nothing changed.
+    """
     last, more = DIGITS[:32], DIGITS[32:]  # the characters that end a varint, and those that say more follow
     two = [more[low] + last[high] for high in range(1, 32) for low in range(32)]
     three = [more[low] + more[mid] + last[high] for high in range(1, 32) for mid in range(32) for low in range(32)]
@@ -90,20 +94,19 @@ def _small_numbers() -> tuple[str, ...]:
 
 
 # The index holds millions of small numbers: those below this are looked up, not worked out.
-_SMALL = _small_numbers()
-_SMALL_LIMIT = len(_SMALL)
+_SMALL_LIMIT = 1 << 15
 
 
 def _varint(n: int) -> str:
-    return _SMALL[n] if n < _SMALL_LIMIT else encode_number(n)
+    return _small_numbers()[n] if n < _SMALL_LIMIT else encode_number(n)
 
 
 def encode_ids(ids) -> str:
     """Ascending ids as varints: the first id, then each gap less one."""
-    out, previous = [], -1
+    small, out, previous = _small_numbers(), [], -1
     for i in ids:
         gap = i - previous - 1
-        out.append(_SMALL[gap] if gap < _SMALL_LIMIT else encode_number(gap))
+        out.append(small[gap] if gap < _SMALL_LIMIT else encode_number(gap))
         previous = i
     return "".join(out)
 
@@ -132,15 +135,21 @@ def decode_ids(code: str) -> list[int]:
 
 # One varint: characters worth 32 and up (more follow), then one worth less.
 _VARINT = re.compile(r"[g-z0-9_-]*[A-Za-f]")
-_STEP = {code: n + 1 for n, code in enumerate(_SMALL)}  # a varint's gap plus one: how far it moves the id
+
+
+@lru_cache(maxsize=None)
+def _steps() -> dict[str, int]:
+    """Each small varint's gap plus one: how far it moves the id."""
+    return {code: n + 1 for n, code in enumerate(_small_numbers())}
 
 
 def with_id(code: str, i: int, present: bool) -> str:
     """Ids as encode_ids gives them, with id i in (present) or out; only the varints beside it are made again."""
     numbers = _VARINT.findall(code)
-    steps = list(map(_STEP.get, numbers))
+    step = _steps().get
+    steps = list(map(step, numbers))
     if None in steps:  # a gap too big for the table
-        steps = [_STEP.get(n) or decode_numbers(n)[0] + 1 for n in numbers]
+        steps = [step(n) or decode_numbers(n)[0] + 1 for n in numbers]
     ends = [0, *accumulate(steps)]  # each id plus one, after 0 for "none yet"
     at = bisect_left(ends, i + 1, 1) - 1  # how many ids are below i
     there = at < len(numbers) and ends[at + 1] == i + 1
