@@ -43,6 +43,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import datetime as dt
+import fcntl
 import functools
 import hashlib
 import io
@@ -79,7 +80,6 @@ EDIT_SENTENCE = "Văn phòng Đảng ủy đã bổ sung thông tin cho bài vi�
 HUGO_REFERENCE = {"cold": 5.8, "rebuild": 3.6, "peak_mib": 746.0, "label": "Hugo 0.111 reference figures quoted by the issue"}
 TWO_GB_MIB = 2e9 / 2**20
 CONVERSION_VERSION = "1"  # bump when the Pelican or Hugo articles are written differently
-
 
 
 @dataclass(frozen=True)
@@ -716,6 +716,14 @@ def main(argv: list[str] | None = None) -> int:
     settle_seconds = args.settle
 
     WORK.mkdir(parents=True, exist_ok=True)
+    # One run at a time: a run deletes benchmarks/work/trash when it starts and ends, and any
+    # other run's measurements would pay for that (and for sharing the cores).
+    lock = open(WORK / ".bench.lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("bench.py: another run is going on in benchmarks/work; wait for it to end", file=sys.stderr)
+        return 2
     if TRASH.exists():  # left by a run that was stopped
         print(f"  deleting {TRASH.relative_to(REPO)}, then waiting {settle_seconds:g} s ...", flush=True)
         empty_trash()
@@ -729,8 +737,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args, argv) -> int:
     global wardsite_python
-    interpreter = Interpreter.of(args.python)
-    wardsite_python = ensure_wardsite_python(interpreter)
+    try:
+        interpreter = Interpreter.of(args.python)
+        wardsite_python = ensure_wardsite_python(interpreter)
+    except (OSError, subprocess.SubprocessError) as error:
+        print(f"bench.py: cannot run wardsite on --python {args.python}: {error}", file=sys.stderr)
+        return 2
     pelican_cmd, pelican_label = (False, "Pelican skipped") if args.no_pelican else ensure_pelican(interpreter)
     hugo_version_found = None if args.no_hugo else hugo_version()
     hugo_label = "Hugo skipped" if args.no_hugo else hugo_version_found or "Hugo not installed"
