@@ -98,11 +98,11 @@ class Interpreter:
         version = subprocess.run([path, "-c", "import sys; print(sys.version.split()[0])"], capture_output=True, text=True, check=True, timeout=60)
         return cls(path, version.stdout.strip(), False)
 
-    def venv(self, tool: str) -> Path:
-        """The virtual environment of a tool on this interpreter."""
+    def venv(self, tool: str, needs) -> Path:
+        """The virtual environment of a tool on this interpreter, with the packages it needs: other needs, another one."""
         if self.own and tool == "pelican":
             return PELICAN_VENV
-        return WORK / f"venv-{tool}-{_stamp(os.path.realpath(self.path), self.version)[:8]}"
+        return WORK / f"venv-{tool}-{_stamp(os.path.realpath(self.path), self.version, *needs)[:8]}"
 
     def label(self) -> str:
         return f"Python {self.version}" + ("" if self.own else f" ({self.path}) for wardsite and Pelican")
@@ -408,10 +408,10 @@ def ensure_wardsite_python(interpreter: Interpreter) -> str:
     from another interpreter with wardsite's dependencies (from pyproject.toml), installed on first use."""
     if interpreter.own:
         return sys.executable
-    venv = interpreter.venv("wardsite")
+    needs = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    venv = interpreter.venv("wardsite", needs)
     python = venv / "bin" / "python"
     if not python.exists():
-        needs = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
         print(f"  installing wardsite's dependencies into {venv.relative_to(REPO)} ...", flush=True)
         partial = venv.with_name(venv.name + ".partial")
         _remove(partial)
@@ -471,7 +471,7 @@ def wardsite_rebuilds(build: Path, size: int, base: Path, repeat: int, timeout: 
 
 def ensure_pelican(interpreter: Interpreter) -> tuple[Path | None, str]:
     """The pelican command in its own virtual environment, installed on first use; (None, why) when it cannot be."""
-    venv = interpreter.venv("pelican")
+    venv = interpreter.venv("pelican", PELICAN_PINS)
     pelican = venv / "bin" / "pelican"
     try:
         if not pelican.exists():
