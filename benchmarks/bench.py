@@ -403,45 +403,47 @@ def snapshot_wardsite() -> tuple[Path, str]:
     return dest / "build.py", commit
 
 
-def ensure_wardsite_python(interpreter: Interpreter) -> str:
-    """The python command wardsite runs with: this script's own, or that of a virtual environment made
-    from another interpreter with wardsite's dependencies (from pyproject.toml), installed on first use."""
+def ensure_venv(interpreter: Interpreter, tool: str, needs) -> Path:
+    """The tool's virtual environment on interpreter with the packages it needs, made and installed on first use.
+
+    Marked as installed only once pip has finished: a run stopped while installing leaves one that is made again.
+    """
+    venv = interpreter.venv(tool, needs)
+    installed = venv / ".installed"
+    if not installed.exists():
+        print(f"  installing {' '.join(needs)} into {venv.relative_to(REPO)} ...", flush=True)
+        subprocess.run([interpreter.path, "-m", "venv", str(venv)], check=True, timeout=300)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", *needs], check=True, timeout=900)
+        installed.touch()
+    return venv
+
+
+def wardsite_command(interpreter: Interpreter, build: Path) -> list[str]:
+    """The command that runs wardsite's build.py: on this script's own Python as it is, on another
+    in a virtual environment with wardsite's dependencies (from pyproject.toml)."""
     if interpreter.own:
-        return sys.executable
+        return [sys.executable, str(build)]
     needs = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
-    venv = interpreter.venv("wardsite", needs)
-    python = venv / "bin" / "python"
-    if not python.exists():
-        print(f"  installing wardsite's dependencies into {venv.relative_to(REPO)} ...", flush=True)
-        partial = venv.with_name(venv.name + ".partial")
-        _remove(partial)
-        subprocess.run([interpreter.path, "-m", "venv", str(partial)], check=True, timeout=300)
-        subprocess.run([str(partial / "bin" / "pip"), "install", "--quiet", *needs], check=True, timeout=900)
-        partial.rename(venv)  # a venv's scripts name their folder, but python runs from any
-    return str(python)
+    return [str(ensure_venv(interpreter, "wardsite", needs) / "bin" / "python"), str(build)]
 
 
-# The python command wardsite runs with (see ensure_wardsite_python); set by main.
-wardsite_python = sys.executable
-
-
-def _wardsite_cmd(build: Path, base: Path) -> tuple[list[str], Path]:
+def _wardsite_cmd(wardsite: list[str], base: Path) -> tuple[list[str], Path]:
     cwd = base / "wardsite"
     cwd.mkdir(exist_ok=True)
-    return [wardsite_python, str(build), "--content", str(base / "content"), "--output", "site"], cwd
+    return [*wardsite, "--content", str(base / "content"), "--output", "site"], cwd
 
 
-def wardsite_cold(build: Path, base: Path, timeout: float, attempt: int) -> Run:
+def wardsite_cold(wardsite: list[str], base: Path, timeout: float, attempt: int) -> Run:
     """wardsite's cold build: no output, no .wardsite-cache."""
-    cmd, cwd = _wardsite_cmd(build, base)
+    cmd, cwd = _wardsite_cmd(wardsite, base)
     _clear_for_cold(cwd / ".wardsite-cache", cwd / "site")
     return measure(cmd, cwd, base / "logs" / f"wardsite-cold-{attempt}.log", timeout)
 
 
-def wardsite_rebuilds(build: Path, size: int, base: Path, repeat: int, timeout: float) -> dict[str, Run]:
+def wardsite_rebuilds(wardsite: list[str], size: int, base: Path, repeat: int, timeout: float) -> dict[str, Run]:
     """After a cold build: the no-change rebuild, one-article edit and one-article addition; content restored afterwards."""
     content = base / "content"
-    cmd, cwd = _wardsite_cmd(build, base)
+    cmd, cwd = _wardsite_cmd(wardsite, base)
 
     def run(step: str, attempt: int) -> Run:
         return measure(cmd, cwd, base / "logs" / f"wardsite-{step}-{attempt}.log", timeout)
@@ -471,13 +473,8 @@ def wardsite_rebuilds(build: Path, size: int, base: Path, repeat: int, timeout: 
 
 def ensure_pelican(interpreter: Interpreter) -> tuple[Path | None, str]:
     """The pelican command in its own virtual environment, installed on first use; (None, why) when it cannot be."""
-    venv = interpreter.venv("pelican", PELICAN_PINS)
-    pelican = venv / "bin" / "pelican"
     try:
-        if not pelican.exists():
-            print("  installing " + " ".join(PELICAN_PINS) + f" into {venv.relative_to(REPO)} ...", flush=True)
-            subprocess.run([interpreter.path, "-m", "venv", str(venv)], check=True, timeout=300)
-            subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", *PELICAN_PINS], check=True, timeout=900)
+        pelican = ensure_venv(interpreter, "pelican", PELICAN_PINS) / "bin" / "pelican"
         version = subprocess.run([str(pelican), "--version"], capture_output=True, text=True, check=True, timeout=120)
         return pelican, "Pelican " + version.stdout.strip()
     except (OSError, subprocess.SubprocessError) as error:
@@ -514,7 +511,7 @@ def hugo_rebuild(site: Path, logs: Path, timeout: float, attempt: int, step: str
     return measure(["hugo"], site, logs / f"hugo-{step}-{attempt}.log", timeout)
 
 
-def bench_size(build: Path, size: int, repeat: int, timeout: float, pelican_cmd: Path | None, use_hugo: bool) -> dict[str, Run]:
+def bench_size(wardsite: list[str], size: int, repeat: int, timeout: float, pelican_cmd: Path | None, use_hugo: bool) -> dict[str, Run]:
     """Every measurement for one archive size, as {column: Run}.
 
     The cold builds take turns, one of each tool a round: the machine's
@@ -527,7 +524,7 @@ def bench_size(build: Path, size: int, repeat: int, timeout: float, pelican_cmd:
     ensure_content(size, base / "content")
     convert(size, base / "content", base / "pelican", base / "hugo")
     logs = base / "logs"
-    colds = {"wardsite": functools.partial(wardsite_cold, build, base, timeout)}
+    colds = {"wardsite": functools.partial(wardsite_cold, wardsite, base, timeout)}
     if pelican_cmd is not False:
         colds["pelican"] = functools.partial(pelican_cold, pelican_cmd, base / "pelican", logs, timeout)
     if use_hugo:
@@ -545,7 +542,7 @@ def bench_size(build: Path, size: int, repeat: int, timeout: float, pelican_cmd:
         print("  Hugo's rebuild ...", flush=True)
         row["hugo_rebuild"] = best([hugo_rebuild(base / "hugo", logs, timeout, attempt) for attempt in range(repeat)])
     print(f"  wardsite's rebuilds ({repeat} run(s) of each step) ...", flush=True)
-    rebuilds = wardsite_rebuilds(build, size, base, repeat, timeout)
+    rebuilds = wardsite_rebuilds(wardsite, size, base, repeat, timeout)
     row |= {f"wardsite_{key}": run for key, run in rebuilds.items()}
     every = [run for run in (*runs["wardsite"], *rebuilds.values()) if run.peak_mib is not None]
     row["wardsite_peak"] = Run(peak_mib=max(run.peak_mib for run in every)) if every else Run(problem="no run")
@@ -736,10 +733,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args, argv) -> int:
-    global wardsite_python
+    if args.working_tree:
+        build, state = REPO / "build.py", wardsite_state()
+    else:
+        build, commit = snapshot_wardsite()
+        state = f"{commit} (committed code, copied to {build.parent.relative_to(REPO)})"
     try:
         interpreter = Interpreter.of(args.python)
-        wardsite_python = ensure_wardsite_python(interpreter)
+        wardsite = wardsite_command(interpreter, build)
     except (OSError, subprocess.SubprocessError) as error:
         print(f"bench.py: cannot run wardsite on --python {args.python}: {error}", file=sys.stderr)
         return 2
@@ -747,18 +748,13 @@ def _run(args, argv) -> int:
     hugo_version_found = None if args.no_hugo else hugo_version()
     hugo_label = "Hugo skipped" if args.no_hugo else hugo_version_found or "Hugo not installed"
     earlier = load_earlier()
-    if args.working_tree:
-        build, state = REPO / "build.py", wardsite_state()
-    else:
-        build, commit = snapshot_wardsite()
-        state = f"{commit} (committed code, copied to {build.parent.relative_to(REPO)})"
     command = ("python benchmarks/bench.py " + " ".join(sys.argv[1:] if argv is None else argv)).strip()
     rows: dict[int, dict[str, Run]] = {}
     for size in args.sizes:
         repeat = args.repeat or (2 if size <= 10000 else 1)
         timeout = args.timeout or 120 + 0.03 * size
         print(f"{size:,} articles:", flush=True)
-        rows[size] = bench_size(build, size, repeat, timeout, pelican_cmd, hugo_version_found is not None)
+        rows[size] = bench_size(wardsite, size, repeat, timeout, pelican_cmd, hugo_version_found is not None)
         print(table({size: rows[size]}).splitlines()[-1], flush=True)
         # Written after every size, so stopping a long run keeps the sizes it finished.
         report = "\n\n".join([
