@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wardsite import urls
+from wardsite import search, urls
 from wardsite.build import build
 from wardsite.cache import SHARDS, shard_of
 from wardsite.config import Config
@@ -293,6 +293,33 @@ def test_a_damaged_search_index_in_the_cache_means_one_made_from_scratch(tmp_pat
     edited = content / "bai-1.md"
     append(edited, "\nĐoạn mới.\n")
     assert build(content, out, Config(), None, cache_dir=cache).ok
+    assert_as_a_cold_build(content, out, tmp_path / "cold")
+
+
+def test_an_edit_build_whose_cached_search_index_was_never_published_makes_it_from_scratch(tmp_path):
+    content, out, cache = built(tmp_path)
+    first = content / "bai-1.md"
+    as_published = first.read_bytes()
+    unpublished = tmp_path / "other-cache"
+    shutil.copytree(cache, unpublished)
+    append(first, "\nĐoạn về phòng cháy chữa cháy.\n")
+    assert build(content, tmp_path / "other-site", Config(), None, cache_dir=unpublished).ok
+    # As a build that saved its search index and then did not publish leaves the cache:
+    shutil.copy(unpublished / "search-index.pickle", cache / "search-index.pickle")
+    first.write_bytes(as_published)
+    append(content / "bai-2.md", "\nĐoạn mới về vệ sinh môi trường.\n")
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    assert_as_a_cold_build(content, out, tmp_path / "cold")
+
+
+def test_an_edit_build_whose_patch_would_split_a_search_shard_makes_the_index_from_scratch(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_LIMIT", 400)
+    content, out, cache = built(tmp_path)
+    _, before = pickle.loads((cache / "search-index.pickle").read_bytes())
+    append(content / "bai-1.md", "\n" + " ".join(f"giang{n} giảng{n} giãng{n}" for n in range(40)) + "\n")
+    assert build(content, out, Config(), None, cache_dir=cache).ok
+    _, after = pickle.loads((cache / "search-index.pickle").read_bytes())
+    assert "gi" not in before.split and "gi" in after.split
     assert_as_a_cold_build(content, out, tmp_path / "cold")
 
 

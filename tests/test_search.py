@@ -254,12 +254,12 @@ def patch(index, archive, edited):
     places = search.changed_places(index, keys)
     assert places == sorted(edited)
     changes = {i: (search.entry(article), search.entry(archive.articles[i])) for i, article in edited.items()}
-    return search.patched(index, archive.articles, keys, changes)
+    return search.patched(index, archive.articles, keys, changes, search.core_facts(archive))
 
 
 def fresh(archive):
     found = [search.entry(a) for a in archive.articles]
-    return search.fresh_index(archive.articles, found, [search.article_key(a, None) for a in archive.articles])
+    return search.fresh_index(archive.articles, found, [search.article_key(a, None) for a in archive.articles], search.core_facts(archive))
 
 
 EDITS = st.lists(st.tuples(st.integers(0, 44), TEXTS, TEXTS, TEXTS), min_size=1, max_size=6)
@@ -279,7 +279,7 @@ def test_an_index_patched_for_edits_in_place_has_the_files_of_one_made_from_scra
         archive = made_archive(archive.articles[:place] + (changed,) + archive.articles[place + 1 :])
         index = patch(index, archive, edited)
         assert index is not None
-        assert dict(search.index_files(index, archive)) == search.search_files(archive, Config())
+        assert dict(search.index_files(index)) == search.search_files(archive, Config())
 
 
 def test_an_edit_that_would_split_a_shard_is_not_patched_but_made_from_scratch(monkeypatch):
@@ -302,7 +302,7 @@ def test_an_edit_within_a_split_shard_is_patched_in_place(monkeypatch):
     archive = made_archive([*archive.articles[:2], made_article(2, "Hội nghị", "giang giảng giãng giáng giạng giàng ghi")])
     index = patch(index, archive, edited)
     assert index is not None and index.split == ["gi"]
-    assert dict(search.index_files(index, archive)) == search.search_files(archive, Config())
+    assert dict(search.index_files(index)) == search.search_files(archive, Config())
 
 
 def test_an_index_made_with_other_limits_or_for_another_number_of_articles_is_not_patched(monkeypatch):

@@ -427,15 +427,21 @@ def _search_index(archive: Archive, config: Config, taskbook, store: Store | Non
     """The search index's files; with a store, patched from the last build's index when only some articles changed in place."""
     filed = organisation_names(taskbook)
     keys = [search.article_key(a, filed) for a in archive.articles]
+    facts = search.core_facts(archive)
     before = store.load("search-index") if store else None
     places = search.changed_places(before, keys)
-    index = _patched_index(archive, filed, keys, before, places, store) if places is not None else None
-    unchanged = index is not None and index is before
+    index = _patched_index(archive.articles, filed, keys, facts, before, places, store) if places is not None else None
+    saved = index is not None and index is before
     del before  # a patch that failed used it up; and its files need not be held while new ones are made
     if index is None:
-        index = _fresh_index(archive, filed, keys, store)
-    yield from search.index_files(index, archive)
-    if store and not unchanged:
+        index = _fresh_index(archive.articles, filed, keys, facts, store)
+    yield from _index_files(index, store, saved)
+
+
+def _index_files(index: search.Index, store: Store | None, saved: bool):
+    """index's files; then, with a store, index kept there unless saved (it is as the store has it)."""
+    yield from search.index_files(index)
+    if store and not saved:
         store.save("search-index", index)
 
 
@@ -452,23 +458,23 @@ def _search_entries(articles, filed, store: Store | None, parts) -> tuple[dict, 
     return indexed, stored
 
 
-def _fresh_index(archive: Archive, filed, keys, store: Store | None) -> search.Index:
-    indexed, _ = _search_entries(archive.articles, filed, store, range(SHARDS))
-    found = [indexed[search.entry_key(a, filed)] for a in archive.articles]
+def _fresh_index(articles, filed, keys, facts: dict, store: Store | None) -> search.Index:
+    indexed, _ = _search_entries(articles, filed, store, range(SHARDS))
+    found = [indexed[search.entry_key(a, filed)] for a in articles]
     del indexed
-    return search.fresh_index(archive.articles, found, keys)
+    return search.fresh_index(articles, found, keys, facts)
 
 
-def _patched_index(archive: Archive, filed, keys, before: search.Index, places: list[int], store: Store) -> search.Index | None:
-    """The last build's index patched for the articles changed in place, or None when it cannot be.
+def _patched_index(articles, filed, keys, facts: dict, before: search.Index, places: list[int], store: Store) -> search.Index | None:
+    """The last build's index patched for the articles changed in place (at places), or None when it cannot be.
 
     Only the parts of the entry cache that hold those articles are read:
     their entries as they were come out of the index, as they are go in.
     """
     if not places:
-        return before
+        return before if before.facts == facts else replace(before, facts=facts)
     parts = {shard_of(search.entry_key_of(key)[1]) for i in places for key in (before.keys[i], keys[i])}
-    indexed, stored = _search_entries([a for a in archive.articles if shard_of(a.path) in parts], filed, store, parts)
+    indexed, stored = _search_entries([a for a in articles if shard_of(a.path) in parts], filed, store, parts)
     earlier = {k: v for n in parts for k, v in stored[n].items()}
     changes = {}
     for i in places:
@@ -476,7 +482,7 @@ def _patched_index(archive: Archive, filed, keys, before: search.Index, places: 
         if was is None:
             return None
         changes[i] = (was, indexed[search.entry_key_of(keys[i])])
-    return search.patched(before, archive.articles, keys, changes)
+    return search.patched(before, articles, keys, changes, facts)
 
 
 def _feeds(archive: Archive, config: Config):

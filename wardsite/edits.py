@@ -33,13 +33,14 @@ import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import search, urls
 from .cache import Store, kept_record, read_kept_record, read_record, record, record_digest, shard_of
 from .model import Category, packs
 from .pages import Page
 from .registry import load_registry
 from .render import render_stream
 from .tasks import Filed
-from .workers import Laters, without_collections
+from .workers import Later, Laters, without_collections
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
     registry, problems = load_registry(content_dir)
     if problems:
         return None
-    swapped, key = {}, str(content_dir)
+    swapped, edited, key = {}, {}, str(content_dir)
     # The article cache as loaded and as it will be saved: the parts that hold the changed files are copies.
     cache_parts = list(stored)
     for n in {shard_of(os.path.relpath(path, content_dir)) for path in changed}:
@@ -188,22 +189,37 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
         part["loaded"][(key, rel, digest)] = (new, [])
         part["seen"][rel] = (now_files[path], digest)
         swapped[rel] = new if new.category == old.category else replace(new, category=old.category)
+        if digest != old.digest:
+            edited[Path(rel).as_posix()] = (old, swapped[rel])
     articles.update((Path(rel).as_posix(), a) for rel, a in swapped.items())
 
     def article(path: str):
         return articles[path]
 
-    with without_collections():
-        archive, taskbook = read_record(base.model, article, _filed)
-    # The whole-archive parts first: those to remake (the open data's inputs did not change) are made
-    # by processes of their own while the pages render.
-    parts = full.whole_archive_files(archive, config, taskbook, store, base.shared, open_data_key=base.open_data_key)
-    kept, to_make = full.reusable_parts(parts, last, output)
-    remade = set(last["whole"]) - set(kept)
-    later = Laters(*(functools.partial(full._written, make, spool, output.resolve()) for _, make in to_make)) if to_make else None
-    showing = sorted({dest for rel in swapped for dest in base.listed_on.get(Path(rel).as_posix(), ())})
-    pages, fingerprints, made = [], dict(last["fingerprints"]), {}
+    def whole_archive():
+        with without_collections():
+            return read_record(base.model, article, _filed)
+
+    # The search index changes with any body: its patch is started now, while the archive is read back
+    # and the pages render, from the articles alone (at 10,000 articles, 0.15 s sooner than from the archive).
+    written = functools.partial(full._written, folder=spool, old=output.resolve())
+    search_later = Later(functools.partial(written, functools.partial(_search_after_edits, store, base, articles, edited, config, output, whole_archive))) if edited else None
+    later = None
     try:
+        archive, taskbook = whole_archive()
+        # The other whole-archive parts to remake (the open data's inputs did not change) are made
+        # by processes of their own while the pages render.
+        parts = full.whole_archive_files(archive, config, taskbook, store, base.shared, open_data_key=base.open_data_key)
+        kept, to_make = full.reusable_parts(parts, last, output)
+        remade = set(last["whole"]) - set(kept)
+        search_key = parts[0][0]
+        if search_later is not None and search_key not in dict(to_make):
+            search_later.close()  # cannot be: an article's words changed
+            search_later = None
+        if to_make:
+            later = Laters(*(search_later if key == search_key and search_later else functools.partial(written, make) for key, make in to_make))
+        showing = sorted({dest for rel in swapped for dest in base.listed_on.get(Path(rel).as_posix(), ())})
+        pages, fingerprints, made = [], dict(last["fingerprints"]), {}
         for dest in showing:
             template, title, crumbs, context, facts = read_kept_record(edit["records"].get(dest) or base.records[dest], base.packed, article, _filed)
             page = Page(dest, template, context, title=title, crumbs=crumbs)
@@ -214,8 +230,9 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
         _, _, start = render_stream(pages, archive, config, full.theme(templates_dir, store), taskbook)
         files = dict(start())
     except BaseException:
-        if later is not None:
-            later.close()
+        for work in (later, search_later):
+            if work is not None:
+                work.close()
         raise
     store.save_shards("articles", cache_parts, stored)
     outcome = full.Outcome(
@@ -229,3 +246,56 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
         "records": {**edit["records"], **made},
     }
     return outcome, state
+
+
+def _search_after_edits(store: Store, base: Base, articles: dict, edited: dict, config, output: Path, whole_archive):
+    """The search index's files after edits to the bodies of articles: the last build's index patched
+    for them; or, when it cannot be, made as a full build makes it, from whole_archive() (the archive
+    and the task book).
+
+    articles: the base's articles by path, as they are now; edited: (article as published, article
+    now) by path, of those whose file changed. Nothing the index holds of the archive but the edited
+    articles' words changed, so the patch needs neither the archive nor the task book: what it takes
+    from them, the organisations each article's tasks were filed under, it reads in the index's keys.
+    Those keys are trusted only when they are of the published articles and the index's files are the
+    published ones (the core file names every other file by its bytes): a build that saved its index
+    and did not publish leaves one that is not.
+    """
+    from . import build as full
+
+    before = store.load("search-index")
+    names = [rel for rel, _ in base.articles]
+    order = [articles[rel.replace(os.sep, "/")] for rel in names]
+    index = None
+    if isinstance(before, search.Index) and len(before.keys) == len(order) and _is_published(before, output):
+        at, keys = [], list(before.keys)
+        for i, (rel, key) in enumerate(zip(names, keys)):
+            path = rel.replace(os.sep, "/")
+            published = edited[path][0] if path in edited else order[i]
+            if key[0] != published.digest or key[1] != path:
+                break
+            if path in edited:
+                at.append(i)
+        else:
+            parts = {shard_of(names[i]) for i in at}
+            filed = {order[i].path: key[3] for i, key in enumerate(keys) if key[3] and shard_of(names[i]) in parts}
+            for i in at:
+                keys[i] = search.article_key(order[i], filed)
+            places = search.changed_places(before, keys)
+            if places is not None:
+                index = full._patched_index(order, filed, keys, before.facts, before, places, store)
+    del before
+    if index is None:
+        archive, taskbook = whole_archive()
+        yield from full._search_index(archive, config, taskbook, store)
+    else:
+        yield from full._index_files(index, store, saved=False)
+
+
+def _is_published(index: search.Index, output: Path) -> bool:
+    """Whether index's files are those of the site in output."""
+    try:
+        with open(output / urls.SEARCH_CORE, "rb") as file:
+            return file.read() == search.core_file(index)
+    except OSError:
+        return False

@@ -422,11 +422,28 @@ class Index:
     split: list[str]  # the split prefixes
     tokens: dict[str, tuple[str, bytes]]  # shard key → its file's name and bytes
     meta: list[tuple[str, bytes]]  # each metadata shard's file name and bytes
+    facts: dict  # what the core file says of the archive (core_facts)
     limits: tuple[int, int] = (SHARD_LIMIT, META_SIZE)  # what it was made with
 
 
-def fresh_index(articles, found: list[Entry], keys: list[tuple]) -> Index:
-    """The index of articles (newest first), given each one's Entry and article_key."""
+def core_facts(archive: Archive) -> dict:
+    """What the index's core file says of the archive: its wards, categories and years, and which of them each article has."""
+    wards = {w.slug: n for n, w in enumerate(archive.wards)}
+    categories = {c.slug: n for n, c in enumerate(archive.categories)}
+    years = sorted(archive.years)
+    year_number = {y: n for n, y in enumerate(years)}
+    packed = "".join([_varint(wards[a.ward]) + _varint(categories[a.category.slug]) + _varint(year_number[a.year]) for a in archive.articles])
+    return {
+        "count": len(archive.articles),
+        "wards": [[w.slug, w.name] for w in archive.wards],
+        "categories": [[c.slug, c.name] for c in archive.categories],
+        "years": years,
+        "articles": packed,  # ward, category and year of each article, as three varints
+    }
+
+
+def fresh_index(articles, found: list[Entry], keys: list[tuple], facts: dict) -> Index:
+    """The index of articles (newest first), given each one's Entry and article_key, and the archive's core_facts."""
     strong, body = raw_postings(found)
     encoded = {folded: {e: _encoded_form(strong.get(e), body.get(e)) for e in exacts} for folded, exacts in _forms_by_folded(strong, body).items()}
     del strong, body
@@ -434,7 +451,7 @@ def fresh_index(articles, found: list[Entry], keys: list[tuple]) -> Index:
     del encoded
     tokens = {key: _token_file(key, shards.pop(key)) for key in sorted(shards)}
     meta = [_meta_file(start, articles[start : start + META_SIZE]) for start in range(0, len(articles), META_SIZE)]
-    return Index(list(keys), size, split, tokens, meta, (SHARD_LIMIT, META_SIZE))
+    return Index(list(keys), size, split, tokens, meta, facts, (SHARD_LIMIT, META_SIZE))
 
 
 PATCH_LIMIT = 50  # articles changed in place that are always patched, however small the archive
@@ -459,8 +476,9 @@ def _places(e: Entry) -> dict[str, tuple[bool, bool]]:
     return {**dict.fromkeys(body - strong, (False, True)), **dict.fromkeys(strong, (True, False))}
 
 
-def patched(index: Index, articles, keys: list[tuple], changes: dict[int, tuple[Entry, Entry]]) -> Index | None:
-    """index remade for articles whose entries changed in place (id → (Entry before, Entry now)), or None
+def patched(index: Index, articles, keys: list[tuple], changes: dict[int, tuple[Entry, Entry]], facts: dict) -> Index | None:
+    """index remade for articles whose entries changed in place (id → (Entry before, Entry now)) in an archive
+    of those core_facts, or None
     when that would split a two-letter shard or join one (then only starting over gives what a cold build gives).
 
     Uses up index.
@@ -502,7 +520,7 @@ def patched(index: Index, articles, keys: list[tuple], changes: dict[int, tuple[
     for number in sorted({i // META_SIZE for i in changes}):
         start = number * META_SIZE
         meta[number] = _meta_file(start, articles[start : start + META_SIZE])
-    return Index(list(keys), size, index.split, dict(sorted(tokens.items())), meta, index.limits)
+    return Index(list(keys), size, index.split, dict(sorted(tokens.items())), meta, facts, index.limits)
 
 
 _TOKENS = "wardsearch.tokens({},{});\n"
@@ -524,30 +542,26 @@ def _meta_file(start: int, articles) -> tuple[str, bytes]:
     return _file_name("m", str(start // META_SIZE), body), body
 
 
-def index_files(index: Index, archive: Archive):
+def index_files(index: Index):
     """Every file of the search index, as (output path, bytes), one after another."""
     folder = urls.SEARCH_DATA
     for name, body in index.tokens.values():
         yield f"{folder}/{name}", body
     for name, body in index.meta:
         yield f"{folder}/{name}", body
-    wards = {w.slug: n for n, w in enumerate(archive.wards)}
-    categories = {c.slug: n for n, c in enumerate(archive.categories)}
-    years = sorted(archive.years)
-    year_number = {y: n for n, y in enumerate(years)}
-    packed = "".join([_varint(wards[a.ward]) + _varint(categories[a.category.slug]) + _varint(year_number[a.year]) for a in archive.articles])
+    yield urls.SEARCH_CORE, core_file(index)
+
+
+def core_file(index: Index) -> bytes:
+    """The index's core file: what it says of the archive, and the names of the other files, which name their bytes (_file_name)."""
     core = {
-        "count": len(archive.articles),
-        "wards": [[w.slug, w.name] for w in archive.wards],
-        "categories": [[c.slug, c.name] for c in archive.categories],
-        "years": years,
-        "articles": packed,  # ward, category and year of each article, as three varints
+        **index.facts,
         "split": index.split,
         "shards": {key: name for key, (name, _) in index.tokens.items()},
         "metaSize": META_SIZE,
         "meta": [name for name, _ in index.meta],
     }
-    yield urls.SEARCH_CORE, f"wardsearch.core({js_json(core)});\n".encode("utf-8")
+    return f"wardsearch.core({js_json(core)});\n".encode("utf-8")
 
 
 def search_files(archive: Archive, config: Config, known: dict | None = None, organisations: dict | None = None) -> dict[str, bytes]:
@@ -558,4 +572,4 @@ def search_files(archive: Archive, config: Config, known: dict | None = None, or
     known = known if known is not None else entries(archive.articles, {}, organisations)
     found = [known[entry_key(a, organisations)] for a in archive.articles]
     keys = [article_key(a, organisations) for a in archive.articles]
-    return dict(index_files(fresh_index(archive.articles, found, keys), archive))
+    return dict(index_files(fresh_index(archive.articles, found, keys, core_facts(archive))))

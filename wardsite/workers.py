@@ -232,13 +232,16 @@ def _later(fn, send) -> None:
 
 
 class Laters:
-    """Several functions, each worked out by a Later of its own, side by side; their dict results merged."""
+    """Several functions, each worked out by a Later of its own, side by side; their dict results merged.
+
+    A Later already started may be given instead of a function.
+    """
 
     def __init__(self, *fns):
         self._all: list[Later] = []
         try:
             for fn in fns:
-                self._all.append(Later(fn))
+                self._all.append(fn if isinstance(fn, Later) else Later(fn))
         except BaseException:
             self.close()
             raise
