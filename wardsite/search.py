@@ -40,6 +40,7 @@ from pathlib import Path
 from . import urls
 from .archive import Archive
 from .config import Config
+from .render import date_short
 from .text import TONE_MARKS, fold, nfc, words, words_as_is
 from .workers import map_indexed
 
@@ -389,11 +390,7 @@ def _file_name(kind: str, key: str, body: bytes) -> str:
 def _shown(article) -> list:
     """What a result shows of an article, as its metadata shard holds it: [title, link, date, short text, tasks as [text, assignee?]]."""
     tasks = [[_cut(t.text, TASK_CHARS), t.assignee] if t.assignee else [_cut(t.text, TASK_CHARS)] for t in article.tasks]
-    return [article.title, urls.article(article), _date(article), _cut(article.summary, SNIPPET_CHARS), tasks]
-
-
-def _date(article) -> str:
-    return article.date.strftime("%d/%m/%Y")
+    return [article.title, urls.article(article), date_short(article.date), _cut(article.summary, SNIPPET_CHARS), tasks]
 
 
 def article_key(article, organisations: dict | None) -> tuple:
