@@ -159,7 +159,7 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
     registry, problems = load_registry(content_dir)
     if problems:
         return None
-    swapped, edited, key = {}, {}, str(content_dir)
+    swapped, edited, key = {}, set(), str(content_dir)
     # The article cache as loaded and as it will be saved: the parts that hold the changed files are copies.
     cache_parts = list(stored)
     for n in {shard_of(os.path.relpath(path, content_dir)) for path in changed}:
@@ -190,7 +190,7 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
         part["seen"][rel] = (now_files[path], digest)
         swapped[rel] = new if new.category == old.category else replace(new, category=old.category)
         if digest != old.digest:
-            edited[Path(rel).as_posix()] = (old, swapped[rel])
+            edited.add(Path(rel).as_posix())
     articles.update((Path(rel).as_posix(), a) for rel, a in swapped.items())
 
     def article(path: str):
@@ -248,18 +248,17 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
     return outcome, state
 
 
-def _search_after_edits(store: Store, base: Base, articles: dict, edited: dict, config, output: Path, whole_archive):
+def _search_after_edits(store: Store, base: Base, articles: dict, edited: set, config, output: Path, whole_archive):
     """The search index's files after edits to the bodies of articles: the last build's index patched
     for them; or, when it cannot be, made as a full build makes it, from whole_archive() (the archive
     and the task book).
 
-    articles: the base's articles by path, as they are now; edited: (article as published, article
-    now) by path, of those whose file changed. Nothing the index holds of the archive but the edited
-    articles' words changed, so the patch needs neither the archive nor the task book: what it takes
-    from them, the organisations each article's tasks were filed under, it reads in the index's keys.
-    Those keys are trusted only when they are of the published articles and the index's files are the
-    published ones (the core file names every other file by its bytes): a build that saved its index
-    and did not publish leaves one that is not.
+    articles: the base's articles by path, as they are now; edited: the paths of those whose file
+    changed. Nothing the index holds of the archive but the edited articles' words changed, so the
+    patch needs neither the archive nor the task book: what it takes from them, the organisations
+    each article's tasks were filed under, it reads in the index's keys. That index is patched only
+    when it is the one published (see _is_published): a build that saved its index and did not
+    publish leaves one that is not.
     """
     from . import build as full
 
@@ -268,22 +267,15 @@ def _search_after_edits(store: Store, base: Base, articles: dict, edited: dict, 
     order = [articles[rel.replace(os.sep, "/")] for rel in names]
     index = None
     if isinstance(before, search.Index) and len(before.keys) == len(order) and _is_published(before, output):
-        at, keys = [], list(before.keys)
-        for i, (rel, key) in enumerate(zip(names, keys)):
-            path = rel.replace(os.sep, "/")
-            published = edited[path][0] if path in edited else order[i]
-            if key[0] != published.digest or key[1] != path:
-                break
-            if path in edited:
-                at.append(i)
-        else:
-            parts = {shard_of(names[i]) for i in at}
-            filed = {order[i].path: key[3] for i, key in enumerate(keys) if key[3] and shard_of(names[i]) in parts}
-            for i in at:
-                keys[i] = search.article_key(order[i], filed)
-            places = search.changed_places(before, keys)
-            if places is not None:
-                index = full._patched_index(order, filed, keys, before.facts, before, places, store)
+        at = [i for i, rel in enumerate(names) if rel.replace(os.sep, "/") in edited]
+        parts = {shard_of(names[i]) for i in at}
+        filed = {order[i].path: key[3] for i, key in enumerate(before.keys) if key[3] and shard_of(names[i]) in parts}
+        keys = list(before.keys)
+        for i in at:
+            keys[i] = search.article_key(order[i], filed)
+        places = search.changed_places(before, keys)
+        if places is not None:
+            index = full._patched_index(order, filed, keys, before.facts, before, places, store)
     del before
     if index is None:
         archive, taskbook = whole_archive()
@@ -293,7 +285,13 @@ def _search_after_edits(store: Store, base: Base, articles: dict, edited: dict, 
 
 
 def _is_published(index: search.Index, output: Path) -> bool:
-    """Whether index's files are those of the site in output."""
+    """Whether index's files are those of the site in output.
+
+    Its core file names every other file by a digest of its bytes, and says
+    which ward, category and year each article has: an index whose core file
+    is the site's holds what the site's search finds for every article, and
+    its keys say what each article's part of it was made from.
+    """
     try:
         with open(output / urls.SEARCH_CORE, "rb") as file:
             return file.read() == search.core_file(index)
