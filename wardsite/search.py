@@ -474,9 +474,9 @@ def _places(e: Entry) -> dict[str, tuple[bool, bool]]:
 
 
 def patched(index: Index, articles, keys: list[tuple], changes: dict[int, tuple[Entry, Entry]], facts: dict) -> Index | None:
-    """index remade for articles whose entries changed in place (id → (Entry before, Entry now)) in an archive
-    of those core_facts, or None
-    when that would split a two-letter shard or join one (then only starting over gives what a cold build gives).
+    """index remade for articles whose entries changed in place (id → (Entry before, Entry now)), in an
+    archive of those core_facts; or None when that would split a two-letter shard or join one (then only
+    starting over gives what a cold build gives).
 
     Uses up index.
     """
