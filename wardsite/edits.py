@@ -167,7 +167,8 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
         cache_parts[n] = {**part, "loaded": dict(part["loaded"]), "seen": dict(part["seen"])} if part.get("folder") == key else {}
     for path in changed:
         rel = os.path.relpath(path, content_dir)
-        old = articles.get(Path(rel).as_posix())
+        name = Path(rel).as_posix()  # how the base and the page records name the article
+        old = articles.get(name)
         if old is None:
             return None  # not a published article: an image, a draft, a file with problems
         try:
@@ -188,10 +189,10 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
         part["loaded"].pop((key, rel, old.digest))
         part["loaded"][(key, rel, digest)] = (new, [])
         part["seen"][rel] = (now_files[path], digest)
-        swapped[rel] = new if new.category == old.category else replace(new, category=old.category)
+        swapped[name] = new if new.category == old.category else replace(new, category=old.category)
         if digest != old.digest:
-            edited.add(Path(rel).as_posix())
-    articles.update((Path(rel).as_posix(), a) for rel, a in swapped.items())
+            edited.add(name)
+    articles.update(swapped)
 
     def article(path: str):
         return articles[path]
@@ -218,7 +219,7 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
             search_later = None
         if to_make:
             later = Laters(*(search_later if key == search_key and search_later else functools.partial(written, make) for key, make in to_make))
-        showing = sorted({dest for rel in swapped for dest in base.listed_on.get(Path(rel).as_posix(), ())})
+        showing = sorted({dest for name in swapped for dest in base.listed_on.get(name, ())})
         pages, fingerprints, made = [], dict(last["fingerprints"]), {}
         for dest in showing:
             template, title, crumbs, context, facts = read_kept_record(edit["records"].get(dest) or base.records[dest], base.packed, article, _filed)
@@ -242,7 +243,7 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
     )
     state = {
         "token": base.token,
-        "articles": {**edit["articles"], **{Path(rel).as_posix(): a for rel, a in swapped.items()}},
+        "articles": {**edit["articles"], **swapped},
         "records": {**edit["records"], **made},
     }
     return outcome, state
@@ -264,10 +265,11 @@ def _search_after_edits(store: Store, base: Base, articles: dict, edited: set, c
 
     before = store.load("search-index")
     names = [rel for rel, _ in base.articles]
-    order = [articles[rel.replace(os.sep, "/")] for rel in names]
+    posix = [rel.replace(os.sep, "/") for rel in names]
+    order = [articles[name] for name in posix]
     index = None
     if isinstance(before, search.Index) and len(before.keys) == len(order) and _is_published(before, output):
-        at = [i for i, rel in enumerate(names) if rel.replace(os.sep, "/") in edited]
+        at = [i for i, name in enumerate(posix) if name in edited]
         parts = {shard_of(names[i]) for i in at}
         filed = {order[i].path: key[3] for i, key in enumerate(before.keys) if key[3] and shard_of(names[i]) in parts}
         keys = list(before.keys)
