@@ -410,19 +410,36 @@ def test_a_body_reads_the_same_as_text_packed_or_in_utf8(html):
 
 
 @pytest.mark.parametrize("pack_past", [None, 3])
+def test_the_edit_base_keeps_each_pages_record_in_a_batch_as_its_fingerprint_was_taken_of(tmp_path, monkeypatch, pack_past):
+    from wardsite import edits, model
+    from wardsite.cache import record_digest, record_in_batch
+
+    if pack_past is not None:
+        monkeypatch.setattr(model, "PACK_PAST", pack_past)
+    monkeypatch.setattr(edits, "RECORDS_A_BATCH", 5)
+    _, _, cache = built(tmp_path)
+    _, base = pickle.loads((cache / "edit-base.pickle").read_bytes())
+    _, state = pickle.loads((cache / "pages.pickle").read_bytes())
+    assert len(base.records) > 10 and len(base.batches) == -(-len(base.records) // 5)
+    for dest, (batch, start, stop) in base.records.items():
+        assert record_digest(record_in_batch(base.batches[batch], start, stop, base.packed)) == state["fingerprints"][dest]
+
+
+@pytest.mark.parametrize("pack_past", [None, 3])
 def test_the_edit_base_keeps_page_records_as_they_are_below_the_packing_size_and_packed_past_it(tmp_path, monkeypatch, pack_past):
-    from wardsite import model
+    from wardsite import edits, model
     from wardsite.cache import read_record
 
     if pack_past is not None:
         monkeypatch.setattr(model, "PACK_PAST", pack_past)
+    monkeypatch.setattr(edits, "RECORDS_A_BATCH", 5)  # the article's page and the lists showing it in several batches
     content, out, cache = built(tmp_path)
     _, base = pickle.loads((cache / "edit-base.pickle").read_bytes())
-    record = base.records["phuong/ngoc-thuy/2021/bai-1.html"]
+    batch, start, stop = base.records["phuong/ngoc-thuy/2021/bai-1.html"]
     assert base.packed == (pack_past is not None)
-    as_kept = model.unpack(record) if base.packed else record
-    template, *_ = read_record(as_kept, lambda path: path, lambda article, number, organisation: None)
-    assert template == "article.html" and (len(as_kept) > len(record)) == base.packed
+    as_kept = model.unpack(base.batches[batch]) if base.packed else base.batches[batch]
+    template, *_ = read_record(as_kept[start:stop], lambda path: path, lambda article, number, organisation: None)
+    assert template == "article.html" and (len(as_kept) > len(base.batches[batch])) == base.packed
     folder = out.stat().st_ino
     append(content / "bai-1.md", "\nĐoạn mới ở cuối bài.\n")  # an edit build reads the pages showing it back from their records
     assert build(content, out, Config(), None, cache_dir=cache).ok and out.stat().st_ino == folder

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .archive import Archive, assemble
 from .assets import check_refs
-from .cache import CACHE_DIR, SHARDS, Store, fingerprint, fingerprint_all, kept_record, names_of, record, record_digest, shard_of, toolchain_key
+from .cache import CACHE_DIR, SHARDS, Store, fingerprint, fingerprint_all, names_of, record, record_digest, shard_of, toolchain_key
 from .config import Config
 from .content import MAX_ARTICLE_BYTES, BodyRenderer, decode, parse_article
 from .errors import ContentError, only_errors
@@ -30,7 +30,7 @@ from .registry import Registry, load_registry
 from .render import Theme, render_stream
 from . import edits, search, urls
 from .tasks import assign_tasks, organisation_names, task_pages, unknown_assignees
-from .workers import Later, Laters, few_collections, map_indexed, settle
+from .workers import Later, Laters, few_collections, imap_indexed, map_indexed, settle
 
 
 @dataclass(frozen=True)
@@ -335,17 +335,19 @@ def make_site(
         # While the whole-archive files are being made by processes of their own, those keep the other
         # cores busy: fingerprinting here costs a tenth of the build's CPU less than in workers that copy
         # the memory they touch and send every record back (at 10,000 articles, 12.4-12.9 s against 13.7-14.1 s).
-        fingerprinted = map_indexed(_fingerprint_job, (pages, shared, names, keep), len(pages), spread=later is None)
-        del names  # a tenth of the build's memory at 100,000 articles, not to be carried into the processes forked below
+        fingerprinted = imap_indexed(_fingerprint_job, (pages, shared, names, keep is not None), len(pages), spread=later is None)
         base = None
-        if store is not None:
-            base = edits.base_of(archive, pages, fingerprinted, shared, parts[1][0], content_dir, keep)
-            fingerprinted = [digest for digest, _, _ in fingerprinted]  # the named paths are in base now
+        if store is None:
+            digests = list(fingerprinted)
+        else:  # the records are kept in the base as they come, not all held at once
+            base, digests = edits.base_of(archive, pages, fingerprinted, shared, parts[1][0], content_dir, keep)
+        del names, fingerprinted  # a tenth of the build's memory at 100,000 articles, not to be carried into the processes forked below
+        if base is not None:
             # Saved while the pages render, so that the build need not wait for it at the end. Should this
             # build not publish, no build's state names the new base's token: the next build is a full one.
             store.save_meanwhile("edit-base", functools.partial(edits.with_model, base, archive, taskbook))
-        fingerprints = dict(zip((page.dest for page in pages), fingerprinted))
-        del fingerprinted
+        fingerprints = dict(zip((page.dest for page in pages), digests))
+        del digests
         reused = unchanged_pages(fingerprints, last, output)
         files, rendering, start = render_stream(pages, archive, config, theme(templates_dir, store), taskbook, skip=reused)
         settle()
@@ -494,13 +496,12 @@ def _written(part: Callable, folder: Path, old: Path | None) -> dict[str, str]:
 
 
 def _fingerprint_job(shared, i: int):
-    """The page's fingerprint; unless keep is None, also its record, packed when keep is true (see
-    cache.kept_record), and the paths of the articles it names (see cache.record)."""
+    """The page's fingerprint; with keep, also its record and the paths of the articles it names (see cache.record)."""
     pages, facts, names, keep = shared
     page = pages[i]
     data, named = record((page.template, page.title, page.crumbs, page.context, facts), names)
     digest = record_digest(data)
-    return digest if keep is None else (digest, kept_record(data, keep), named)
+    return (digest, data, named) if keep else digest
 
 
 def unchanged_pages(fingerprints: dict[str, str], last: dict | None, output: Path | None) -> frozenset[str]:

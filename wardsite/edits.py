@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import search, urls
-from .cache import Store, kept_record, read_kept_record, read_record, record, record_digest, shard_of
+from .cache import RECORDS_A_BATCH, Store, kept_batch, kept_record, read_record, record, record_digest, record_in_batch, shard_of, unkept
 from .model import Category, packs
 from .pages import Page
 from .registry import load_registry
@@ -52,31 +52,53 @@ class Base:
     articles: tuple[tuple[str, str], ...]  # the archive's articles in order, as the article cache names them: (file, digest)
     categories: dict[str, Category]  # slug → the category as the archive names it (see archive.assemble)
     model: bytes  # record of (archive, task book): articles in it by name
-    records: dict[str, bytes]  # page → its record, as cache.kept_record keeps it
+    records: dict[str, tuple[int, int, int]]  # page → where its record is: (batch, start, stop)
+    batches: tuple[bytes, ...]  # the pages' records, as cache.kept_batch keeps them
     listed_on: dict[str, tuple[str, ...]]  # article path → the pages whose records name it
     shared: str  # the fingerprint of what every page shares
     open_data_key: str
     packed: bool  # whether the records are packed
 
 
-def base_of(archive, pages, fingerprinted, shared: str, open_data_key: str, content_dir: Path, packed: bool) -> Base:
-    """The base for edit builds, from a full build's pages and their (digest, record as kept, named paths); packed: how the records were kept."""
-    listed_on: dict[str, list[str]] = {}
-    for page, (_, _, named) in zip(pages, fingerprinted):
+def base_of(archive, pages, fingerprinted, shared: str, open_data_key: str, content_dir: Path, packed: bool) -> tuple[Base, list[str]]:
+    """The base for edit builds and each page's fingerprint, from a full build's pages and an iterable
+    of their (fingerprint, record, named paths), taken as it comes; packed: whether to pack the records."""
+    digests, listed_on, records, batches, batch, size = [], {}, {}, [], [], 0
+    for page, (digest, data, named) in zip(pages, fingerprinted, strict=True):
+        digests.append(digest)
         for path in named:
             listed_on.setdefault(path, []).append(page.dest)
-    return Base(
+        records[page.dest] = (len(batches), size, size + len(data))
+        batch.append(data)
+        size += len(data)
+        if len(batch) == RECORDS_A_BATCH:
+            batches.append(kept_batch(batch, packed))
+            batch, size = [], 0
+    if batch:
+        batches.append(kept_batch(batch, packed))
+    base = Base(
         secrets.token_hex(8),
         str(content_dir),
         tuple((str(a.path), a.digest) for a in archive.articles),
         {c.slug: c for c in archive.categories},
         b"",  # made where the base is saved, in a process of its own (see build.make_site)
-        {page.dest: kept for page, (_, kept, _) in zip(pages, fingerprinted)},
+        records,
+        tuple(batches),
         {path: tuple(dests) for path, dests in listed_on.items()},
         shared,
         open_data_key,
         packed,
     )
+    return base, digests
+
+
+def _record_data(base: Base, edit_records: dict[str, bytes], dest: str) -> bytes:
+    """A page's record: as the last edit build that remade the page kept it, else as the base has it."""
+    kept = edit_records.get(dest)
+    if kept is not None:
+        return unkept(kept, base.packed)
+    batch, start, stop = base.records[dest]
+    return record_in_batch(base.batches[batch], start, stop, base.packed)
 
 
 def with_model(base: Base, archive, taskbook) -> Base:
@@ -222,7 +244,7 @@ def edited_site(content_dir: Path, config, templates_dir: Path | None, store: St
         showing = sorted({dest for name in swapped for dest in base.listed_on.get(name, ())})
         pages, fingerprints, made = [], dict(last["fingerprints"]), {}
         for dest in showing:
-            template, title, crumbs, context, facts = read_kept_record(edit["records"].get(dest) or base.records[dest], base.packed, article, _filed)
+            template, title, crumbs, context, facts = read_record(_record_data(base, edit["records"], dest), article, _filed)
             page = Page(dest, template, context, title=title, crumbs=crumbs)
             data, _ = record((template, title, crumbs, context, facts))
             fingerprints[dest] = record_digest(data)
