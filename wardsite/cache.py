@@ -161,8 +161,8 @@ def unkept(kept: bytes, packed: bool) -> bytes:
 # A full build keeps its page records this many to a batch: packed one by one,
 # each cost 9.5 µs and kept half its size; packed 32 together (pages planned
 # next to each other list the same articles), they cost a third of that and
-# keep a fifth. At 100,000 articles that is 1 s of the build's own time and
-# 80 MB of its memory.
+# keep a fifth. At 100,000 articles (142,000 pages) that is some 0.9 s of the
+# build's own time, and the edit base's file went from 194 MB to 112 MB.
 RECORDS_A_BATCH = 32
 
 
