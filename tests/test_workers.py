@@ -37,6 +37,22 @@ def test_map_indexed_gives_every_result_in_order_from_a_process_per_core():
     assert multiprocessing.active_children() == []
 
 
+def test_map_indexed_shared_with_the_calling_process_does_part_of_the_work_there_and_gives_every_result_in_order():
+    global _met_the_others
+    numbers = list(range(500))
+    processes = min(cores(), len(numbers) // MIN_PARALLEL)  # the calling process and a worker fewer
+    all_started = multiprocessing.get_context("fork").Barrier(processes) if processes > 1 else None
+    try:
+        results = map_indexed(_square_once_all_have_started, (numbers, all_started), len(numbers), share=True)
+    finally:
+        _met_the_others = False  # this process took an item: the next test's workers must wait again
+    assert [square for square, _ in results] == [n * n for n in numbers]
+    if processes > 1:
+        pids = {pid for _, pid in results}
+        assert os.getpid() in pids and len(pids) == processes
+    assert multiprocessing.active_children() == []
+
+
 def test_map_indexed_not_spread_does_every_item_in_the_calling_process_in_order():
     numbers = list(range(500))  # enough to be spread over every core otherwise (see above)
     results = map_indexed(_square_once_all_have_started, (numbers, None), len(numbers), spread=False)

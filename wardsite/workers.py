@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
+from collections import deque
 from contextlib import contextmanager
 
 # Below this many items a pool costs more than it saves.
@@ -59,21 +60,21 @@ def _run_range(job):
     return [fn(_shared, i) for i in range(start, stop)]
 
 
-def map_indexed(fn, shared, count: int, label: str = "", spread: bool = True) -> list:
+def map_indexed(fn, shared, count: int, label: str = "", spread: bool = True, share: bool = False) -> list:
     """[fn(shared, i) for i in range(count)], over all cores when it pays.
 
     fn must be a module-level function; its results must pickle. spread=False:
     in this process, for work done while other processes keep the cores busy
-    (see imap_indexed).
+    (see imap_indexed). share=True: this process takes part (see imap_indexed).
     """
-    return list(imap_indexed(fn, shared, count, label, spread))
+    return list(imap_indexed(fn, shared, count, label, spread, share))
 
 
 # Results travel back a chunk at a time; a chunk this size of rendered pages is a few MB.
 MAX_CHUNK = 256
 
 
-def imap_indexed(fn, shared, count: int, label: str = "", spread: bool = True):
+def imap_indexed(fn, shared, count: int, label: str = "", spread: bool = True, share: bool = False):
     """fn(shared, i) for i in range(count), yielded in order as the work is done.
 
     The caller can write each result away as it comes instead of holding
@@ -83,6 +84,12 @@ def imap_indexed(fn, shared, count: int, label: str = "", spread: bool = True):
     caller's own already have work for every core, workers would only add
     their cost (a copy of each page of memory they touch, their results
     pickled and read back) and finish no sooner.
+
+    share=True has this process do jobs too, with a worker fewer, when it
+    would otherwise wait for results that are large to send: what it works
+    out is not pickled, sent and read back. Its process must be able to
+    afford the work's garbage (see few_collections: a build's own process
+    does not collect cycles).
     """
     workers = 1 if _alone or not spread else min(cores(), max(1, count // MIN_PARALLEL))
     jobs = [(fn, start, stop) for start, stop in _ranges(count, workers)]
@@ -92,10 +99,33 @@ def imap_indexed(fn, shared, count: int, label: str = "", spread: bool = True):
         if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
             yield from _collect(map(_run_range, jobs), jobs, label, count)
             return
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker) as pool:
-            yield from _collect(pool.map(_run_range, jobs), jobs, label, count)
+        with ProcessPoolExecutor(max_workers=workers - share, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker) as pool:
+            chunks = _shared_out(pool, jobs, workers - 1) if share else pool.map(_run_range, jobs)
+            yield from _collect(chunks, jobs, label, count)
     finally:
         _shared = None
+
+
+def _shared_out(pool, jobs, helpers: int):
+    """Each job's results, in order, the jobs taken in turn by the pool's helpers and by this process.
+
+    The pool is kept a few jobs ahead; whenever the next results to give
+    are not ready, this process does the next job itself. What it works
+    out is not pickled, sent and read back (see imap_indexed).
+    """
+    started = 0  # jobs[:started] are taken
+    given = {}  # job number -> its future, for the jobs the pool took and whose results are not given yet
+    done = {}  # job number -> its results, for the jobs this process did
+    for number in range(len(jobs)):
+        while number not in done:
+            while started < len(jobs) and len(given) < 2 * helpers:
+                given[started] = pool.submit(_run_range, jobs[started])
+                started += 1
+            if number in given and (started == len(jobs) or given[number].done()):
+                break
+            done[started] = _run_range(jobs[started])
+            started += 1
+        yield done.pop(number) if number in done else given.pop(number).result()
 
 
 def _ranges(count: int, workers: int) -> list[tuple[int, int]]:
