@@ -16,14 +16,23 @@ from wardsite.workers import BUILD_GC_THRESHOLDS, MAX_CHUNK, MIN_PARALLEL, Later
 _met_the_others = False
 
 
-def _square_once_all_have_started(shared, i):
+def _wait_for_the_others(all_started) -> None:
     """The first item a process takes waits until every process has taken one, so none can do it all alone."""
-    numbers, all_started = shared
     global _met_the_others
     if all_started is not None and not _met_the_others:
         _met_the_others = True
         all_started.wait(timeout=60)
+
+
+def _square_once_all_have_started(shared, i):
+    numbers, all_started = shared
+    _wait_for_the_others(all_started)
     return numbers[i] * numbers[i], os.getpid()
+
+
+def _collecting_once_all_have_started(all_started, i):
+    _wait_for_the_others(all_started)
+    return os.getpid(), gc.isenabled()
 
 
 def test_map_indexed_gives_every_result_in_order_from_a_process_per_core():
@@ -97,6 +106,25 @@ def test_in_a_build_only_the_pool_workers_collect_garbage_cycles_and_rarely():
     # With one core the pool's work runs in the build's own process, which does not collect.
     assert workers == {(cores() > 1, BUILD_GC_THRESHOLDS)}
     assert later == (False, BUILD_GC_THRESHOLDS)
+
+
+def test_a_build_sharing_work_with_its_pool_collects_garbage_cycles_only_at_work_said_to_make_them():
+    global _met_the_others
+    processes = min(cores(), 4)  # the build's process and a worker fewer
+    results = {}
+    with few_collections():
+        for cycles in (False, True):
+            all_started = multiprocessing.get_context("fork").Barrier(processes) if processes > 1 else None
+            try:
+                results[cycles] = map_indexed(_collecting_once_all_have_started, all_started, MIN_PARALLEL * 4, share=True, cycles=cycles)
+            finally:
+                _met_the_others = False
+            assert not gc.isenabled()  # and not after
+    here = os.getpid()
+    assert {collecting for pid, collecting in results[False] if pid == here} == {False}
+    assert {collecting for pid, collecting in results[True] if pid == here} == {processes > 1}  # with one core: not shared
+    for cycles in (False, True):
+        assert {collecting for pid, collecting in results[cycles] if pid != here} == ({True} if processes > 1 else set())
 
 
 def test_later_works_in_another_process_and_hands_back_its_result():
