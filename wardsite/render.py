@@ -271,6 +271,6 @@ def render_stream(
         # The iterator ends, and the worker processes with it, when the last page is taken.
         # This process renders too, with a worker fewer: at 10,000 articles, rendering took 2.2 s and
         # 4.2 s of CPU instead of 2.4 s and 4.6 s (six alternating pairs, into tmpfs).
-        return imap_indexed(_render_job, (env, todo, links, sink), len(todo), "rendering pages", share=True, cycles=True)
+        return imap_indexed(_render_job, (env, todo, links, sink), len(todo), "rendering pages", share=True)
 
     return {assets[name]: data for name, data in static.items()}, tuple(page.dest for page in todo), start
