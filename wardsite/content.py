@@ -10,12 +10,12 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 import frontmatter
-import cmarkgfm
 from cmarkgfm.cmark import Options as _Markdown
 import nh3
 
 from .assets import local_refs
 from .errors import ContentError
+from .markdown_html import to_html
 from .model import Article, Category, Task, pack_html
 from .registry import Registry
 from .text import nfc, slugify, squash_spaces
@@ -144,7 +144,7 @@ def _tasks(value, doc: YamlDoc):
 # footnotes): what an editor sees in the preview of the git host is what the
 # site shows. Raw HTML passes the converter; nh3 then decides what stays.
 _MARKDOWN_OPTIONS = _Markdown.CMARK_OPT_UNSAFE | _Markdown.CMARK_OPT_FOOTNOTES
-_MARKDOWN_EXTENSIONS = ["table", "strikethrough", "autolink"]
+_MARKDOWN_EXTENSIONS = ("table", "strikethrough", "autolink")
 
 
 # A `<` that does not open one of the tags the converter writes, with no
@@ -161,7 +161,7 @@ class BodyRenderer:
         self._cleaner = nh3.Cleaner(link_rel="noopener noreferrer")
 
     def __call__(self, body: str) -> str:
-        produced = cmarkgfm.markdown_to_html_with_extensions(body, options=_MARKDOWN_OPTIONS, extensions=_MARKDOWN_EXTENSIONS).rstrip("\n")
+        produced = to_html(body, _MARKDOWN_OPTIONS, _MARKDOWN_EXTENSIONS).rstrip("\n")
         if self._trusted:
             return produced
         if "<" not in body and not _NOT_PLAIN_TAG.search(produced):
