@@ -108,20 +108,24 @@ def test_in_a_build_only_the_pool_workers_collect_garbage_cycles_and_rarely():
     assert later == (False, BUILD_GC_THRESHOLDS)
 
 
-def test_a_build_sharing_work_with_its_pool_collects_garbage_cycles_at_its_share_as_the_workers_do_and_not_after():
+def test_a_build_sharing_work_with_its_pool_collects_garbage_cycles_at_its_share_as_the_workers_do_unless_told_there_are_none():
     global _met_the_others
     processes = min(cores(), 4)  # the build's process and a worker fewer
-    all_started = multiprocessing.get_context("fork").Barrier(processes) if processes > 1 else None
+    results = {}
     with few_collections():
-        try:
-            results = map_indexed(_collecting_once_all_have_started, all_started, MIN_PARALLEL * 4, share=True)
-        finally:
-            _met_the_others = False
-        assert not gc.isenabled()
+        for cycles in (True, False):
+            all_started = multiprocessing.get_context("fork").Barrier(processes) if processes > 1 else None
+            try:
+                results[cycles] = map_indexed(_collecting_once_all_have_started, all_started, MIN_PARALLEL * 4, share=True, cycles=cycles)
+            finally:
+                _met_the_others = False
+            assert not gc.isenabled()  # and not after
     here = os.getpid()
     # With one core nothing is shared: the work runs in the build's process, which does not collect.
-    assert {collecting for pid, collecting in results if pid == here} == {processes > 1}
-    assert {collecting for pid, collecting in results if pid != here} == ({True} if processes > 1 else set())
+    assert {collecting for pid, collecting in results[True] if pid == here} == {processes > 1}
+    assert {collecting for pid, collecting in results[False] if pid == here} == {False}
+    for cycles in (True, False):
+        assert {collecting for pid, collecting in results[cycles] if pid != here} == ({True} if processes > 1 else set())
 
 
 def test_later_works_in_another_process_and_hands_back_its_result():

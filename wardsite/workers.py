@@ -60,21 +60,21 @@ def _run_range(job):
     return [fn(_shared, i) for i in range(start, stop)]
 
 
-def map_indexed(fn, shared, count: int, label: str = "", spread: bool = True, share: bool = False) -> list:
+def map_indexed(fn, shared, count: int, label: str = "", spread: bool = True, share: bool = False, cycles: bool = True) -> list:
     """[fn(shared, i) for i in range(count)], over all cores when it pays.
 
     fn must be a module-level function; its results must pickle. spread=False:
     in this process, for work done while other processes keep the cores busy
-    (see imap_indexed). share=True: this process takes part (see imap_indexed).
+    (see imap_indexed). share, cycles: this process takes part (see imap_indexed).
     """
-    return list(imap_indexed(fn, shared, count, label, spread, share))
+    return list(imap_indexed(fn, shared, count, label, spread, share, cycles))
 
 
 # Results travel back a chunk at a time; a chunk this size of rendered pages is a few MB.
 MAX_CHUNK = 256
 
 
-def imap_indexed(fn, shared, count: int, label: str = "", spread: bool = True, share: bool = False):
+def imap_indexed(fn, shared, count: int, label: str = "", spread: bool = True, share: bool = False, cycles: bool = True):
     """fn(shared, i) for i in range(count), yielded in order as the work is done.
 
     The caller can write each result away as it comes instead of holding
@@ -89,7 +89,9 @@ def imap_indexed(fn, shared, count: int, label: str = "", spread: bool = True, s
     of waiting for their results: what it works out is not pickled, sent
     and read back, and a worker fewer copies the memory it touches. It does
     them as a worker does: in a build, collecting garbage cycles while at
-    them. Whatever the work leaves behind stays in this process, though,
+    them; cycles=False for work that makes none, which it need not look for
+    (collecting while it parsed articles, which it keeps, cost a tenth of
+    loading). Whatever the work leaves behind stays in this process, though,
     where a worker would have given it back when it ended.
     """
     workers = 1 if _alone or not spread else min(cores(), max(1, count // MIN_PARALLEL))
@@ -101,13 +103,13 @@ def imap_indexed(fn, shared, count: int, label: str = "", spread: bool = True, s
             yield from _collect(map(_run_range, jobs), jobs, label, count)
             return
         with ProcessPoolExecutor(max_workers=workers - share, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker) as pool:
-            chunks = _shared_out(pool, jobs, workers - 1) if share else pool.map(_run_range, jobs)
+            chunks = _shared_out(pool, jobs, workers - 1, cycles) if share else pool.map(_run_range, jobs)
             yield from _collect(chunks, jobs, label, count)
     finally:
         _shared = None
 
 
-def _shared_out(pool, jobs, helpers: int):
+def _shared_out(pool, jobs, helpers: int, cycles: bool):
     """Each job's results, in order, the jobs taken in turn by the pool's helpers and by this process.
 
     The pool is kept a few jobs ahead; whenever the next results to give
@@ -124,7 +126,7 @@ def _shared_out(pool, jobs, helpers: int):
                 started += 1
             if number in given and (started == len(jobs) or given[number].done()):
                 break
-            done[started] = _run_collecting(jobs[started])
+            done[started] = _run_collecting(jobs[started]) if cycles else _run_range(jobs[started])
             started += 1
         yield done.pop(number) if number in done else given.pop(number).result()
 
