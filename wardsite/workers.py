@@ -13,7 +13,6 @@ import multiprocessing
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
-from collections import deque
 from contextlib import contextmanager
 
 # Below this many items a pool costs more than it saves.
