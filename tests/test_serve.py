@@ -38,13 +38,23 @@ def wait_for(condition, what: str, timeout: float = WAIT):
     raise AssertionError(f"gave up after {timeout} s waiting for {what}")
 
 
+# `wardsite serve` as a terminal starts it, where Ctrl-C interrupts it: a
+# command started in the background by a script without job control (as a CI
+# runner may start the tests) has SIGINT ignored, its children too, and
+# Python then leaves it ignored.
+AS_IN_A_TERMINAL = (
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module('wardsite.cli', run_name='__main__', alter_sys=True)"
+)
+
+
 class Server:
     """`wardsite serve --port 0` in a child process, its output collected line by line."""
 
     def __init__(self, project, *args):
         env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "wardsite.cli", "serve", "--port", "0", *args],
+            [sys.executable, "-c", AS_IN_A_TERMINAL, "serve", "--port", "0", *args],
             cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
         )
         self.out: list[str] = []
