@@ -23,10 +23,18 @@ _LIB, _FFI = _cmark.lib, _cmark.ffi
 
 
 @lru_cache(maxsize=None)
-def _freeing() -> tuple:
-    """cmark_node_free and free, as ctypes functions taking an address."""
-    node_free = ctypes.CDLL(_cmark.__file__).cmark_node_free
-    free = ctypes.CDLL(None).free
+def _freeing() -> tuple | None:
+    """cmark_node_free and free, as ctypes functions taking an address; None where they cannot be found.
+
+    free is the C library's that the process loaded, as on Linux and macOS;
+    elsewhere (Windows: no such library, and each extension may bring its
+    own C runtime) nothing is freed, as cmarkgfm does.
+    """
+    try:
+        node_free = ctypes.CDLL(_cmark.__file__).cmark_node_free
+        free = ctypes.CDLL(None).free
+    except (OSError, TypeError, AttributeError):
+        return None
     for function in (node_free, free):
         function.argtypes, function.restype = [ctypes.c_void_p], None
     return node_free, free
@@ -50,7 +58,10 @@ def _address(pointer) -> int:
 
 def to_html(text: str, options: int, extensions: tuple[str, ...]) -> str:
     """What cmarkgfm.markdown_to_html_with_extensions(text, options, extensions) gives, leaving nothing behind."""
-    node_free, free = _freeing()
+    freeing = _freeing()
+    if freeing is None:
+        return cmark.markdown_to_html_with_extensions(text, options=options, extensions=list(extensions))
+    node_free, free = freeing
     parser = cmark.parser_new(options)
     try:
         for extension in _extensions(extensions):
