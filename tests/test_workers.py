@@ -16,6 +16,14 @@ from wardsite.workers import BUILD_GC_THRESHOLDS, MAX_CHUNK, MIN_PARALLEL, Later
 _met_the_others = False
 
 
+@pytest.fixture(autouse=True)
+def _each_test_waits_for_the_others_again():
+    """A test whose calling process took an item leaves _met_the_others set here: the next test's workers, forked from it, must wait again."""
+    global _met_the_others
+    yield
+    _met_the_others = False
+
+
 def _wait_for_the_others(all_started) -> None:
     """The first item a process takes waits until every process has taken one, so none can do it all alone."""
     global _met_the_others
@@ -47,14 +55,10 @@ def test_map_indexed_gives_every_result_in_order_from_a_process_per_core():
 
 
 def test_map_indexed_shared_with_the_calling_process_does_part_of_the_work_there_and_gives_every_result_in_order():
-    global _met_the_others
     numbers = list(range(500))
     processes = min(cores(), len(numbers) // MIN_PARALLEL)  # the calling process and a worker fewer
     all_started = multiprocessing.get_context("fork").Barrier(processes) if processes > 1 else None
-    try:
-        results = map_indexed(_square_once_all_have_started, (numbers, all_started), len(numbers), share=True)
-    finally:
-        _met_the_others = False  # this process took an item: the next test's workers must wait again
+    results = map_indexed(_square_once_all_have_started, (numbers, all_started), len(numbers), share=True)
     assert [square for square, _ in results] == [n * n for n in numbers]
     if processes > 1:
         pids = {pid for _, pid in results}
@@ -115,10 +119,8 @@ def test_a_build_sharing_work_with_its_pool_collects_garbage_cycles_at_its_share
     with few_collections():
         for cycles in (True, False):
             all_started = multiprocessing.get_context("fork").Barrier(processes) if processes > 1 else None
-            try:
-                results[cycles] = map_indexed(_collecting_once_all_have_started, all_started, MIN_PARALLEL * 4, share=True, cycles=cycles)
-            finally:
-                _met_the_others = False
+            results[cycles] = map_indexed(_collecting_once_all_have_started, all_started, MIN_PARALLEL * 4, share=True, cycles=cycles)
+            _met_the_others = False  # this process took an item of the first map: the second's must wait again
             assert not gc.isenabled()  # and not after
     here = os.getpid()
     # With one core nothing is shared: the work runs in the build's process, which does not collect.

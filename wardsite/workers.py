@@ -102,18 +102,18 @@ def imap_indexed(fn, shared, count: int, label: str = "", spread: bool = True, s
             yield from _collect(map(_run_range, jobs), jobs, label, count)
             return
         with ProcessPoolExecutor(max_workers=workers - share, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker) as pool:
-            chunks = _shared_out(pool, jobs, workers - 1, cycles) if share else pool.map(_run_range, jobs)
+            chunks = _shared_out(pool, jobs, workers - 1, _run_collecting if cycles else _run_range) if share else pool.map(_run_range, jobs)
             yield from _collect(chunks, jobs, label, count)
     finally:
         _shared = None
 
 
-def _shared_out(pool, jobs, helpers: int, cycles: bool):
+def _shared_out(pool, jobs, helpers: int, run_here):
     """Each job's results, in order, the jobs taken in turn by the pool's helpers and by this process.
 
     The pool is kept a few jobs ahead; whenever the next results to give
-    are not ready, this process does the next job itself. What it works
-    out is not pickled, sent and read back (see imap_indexed).
+    are not ready, this process does the next job itself, with run_here.
+    What it works out is not pickled, sent and read back (see imap_indexed).
     """
     started = 0  # jobs[:started] are taken
     given = {}  # job number -> its future, for the jobs the pool took and whose results are not given yet
@@ -125,7 +125,7 @@ def _shared_out(pool, jobs, helpers: int, cycles: bool):
                 started += 1
             if number in given and (started == len(jobs) or given[number].done()):
                 break
-            done[started] = _run_collecting(jobs[started]) if cycles else _run_range(jobs[started])
+            done[started] = run_here(jobs[started])
             started += 1
         yield done.pop(number) if number in done else given.pop(number).result()
 
