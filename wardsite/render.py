@@ -247,6 +247,8 @@ def render_stream(
     assets = hashed_assets(static)
     pretty = config.links == "pretty"
 
+    here = {}  # href and asset of the page being rendered in this process (see links)
+
     def links(page: Page) -> dict:
         """href(target) and asset(name) for the templates: links from this page."""
         # Made for each page, not globals that ask the template context for
@@ -258,9 +260,14 @@ def render_stream(
                 return urls.absolute(target, config.base_url, pretty)
         else:
             href = urls.links_from(page.dest, pretty)
-        return {"href": href, "asset": lambda name: href(assets[name])}
+        here.update(href=href, asset=lambda name: href(assets[name]))
+        return here
 
     env.globals.update(
+        # For macros imported without context (the theme's): Jinja makes such a module once,
+        # where one imported with context is made again on every page that imports it.
+        href=lambda target: here["href"](target),
+        asset=lambda name: here["asset"](name),
         site=config, archive=archive, urls=urls, taskbook=taskbook,
         article_rows=lambda articles: listing.article_rows(articles, archive),
         task_rows=lambda entries: listing.task_rows(entries, archive, taskbook),
