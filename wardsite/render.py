@@ -18,6 +18,7 @@ from jinja2.utils import internalcode
 from markupsafe import Markup, escape
 
 from . import listing, urls
+from .listing import date_short, html_text
 from .archive import Archive
 from .config import Config
 from .organisations import Organisations
@@ -46,13 +47,6 @@ def date_vi(moment: datetime) -> str:
 def datetime_vi(moment: datetime, has_time: bool = True) -> str:
     """`Thứ Năm, ngày 13 tháng 5 năm 2021, 14:48`, as the article page shows it."""
     return date_vi(moment) + (f", {moment.hour:02d}:{moment.minute:02d}" if has_time else "")
-
-
-def date_short(moment: datetime) -> str:
-    """`13/05/2021`, the ward sites' own style in lists."""
-    # Not strftime("%d/%m/%Y"): on a datetime with a time zone that takes
-    # three times as long, and every item of every list shows a date.
-    return f"{moment.day:02d}/{moment.month:02d}/{moment.year}"
 
 
 def number_vi(n: int) -> str:
@@ -90,13 +84,6 @@ class _Context(Context):
             return self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
 
 
-try:
-    # markupsafe's own C escaping, which its escape wraps in Python (since markupsafe 3).
-    from markupsafe._speedups import _escape_inner
-except ImportError:
-    _escape_inner = None
-
-
 def _escape(value, _str=str, _int=int):
     """What a template prints of value, escaped: markupsafe.escape, in a fraction of the time for what pages print most.
 
@@ -109,12 +96,12 @@ def _escape(value, _str=str, _int=int):
     made it Markup; what is Markup already (a macro's output, a list of
     articles) comes back as it is; a number is written out, as it needs no
     escaping (escape took a microsecond for each, and a list shows a
-    heading level and a count in every row). Anything else, or a string
-    where markupsafe has no C part, goes to escape as before.
+    heading level and a count in every row). Anything else goes to escape
+    as before.
     """
     kind = value.__class__
-    if kind is _str and _escape_inner is not None:
-        return _escape_inner(value)
+    if kind is _str:
+        return html_text(value)
     if kind is Markup:
         return value
     if kind is _int:  # not bool, nor an enum: their class is their own
@@ -271,6 +258,8 @@ def render_stream(
         site=config, archive=archive, urls=urls, taskbook=taskbook,
         article_rows=lambda articles: listing.article_rows(articles, archive),
         task_rows=lambda entries: listing.task_rows(entries, archive, taskbook),
+        article_items_html=lambda articles, show_ward=True, level=3: listing.article_items_html(articles, archive, here["href"], show_ward, level),
+        task_items_html=lambda entries, show_ward=True: listing.task_items_html(entries, archive, taskbook, here["href"], show_ward),
     )
     todo = [page for page in pages if page.dest not in skip]
 
