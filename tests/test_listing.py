@@ -17,7 +17,7 @@ from wardsite.registry import Registry
 from wardsite.render import Theme
 from wardsite.tasks import assign_tasks
 
-# The theme's own loops before listing.py wrote the items, as they stood in macros.html and tasks_macros.html.
+# The theme's own loops before listing.py wrote the items, as they stood in macros.html, tasks_macros.html and article.html.
 JINJA_LOOPS = """\
 {% macro article_items(articles, show_ward=true, level=3) %}
 {% for r in article_rows(articles) %}
@@ -45,6 +45,12 @@ JINJA_LOOPS = """\
   </p>
 </li>
 {% endfor %}
+{% endmacro %}
+{% macro article_tasks(article) %}
+    {% for task in article.tasks %}
+      {% set organisation = taskbook.organisation_of(article, loop.index) %}
+      <li id="nhiem-vu-{{ loop.index }}">{% if task.assignee %}<strong class="assignee"><a href="{{ href(urls.organisation(organisation.slug)) }}">{{ task.assignee }}</a>:</strong> {% endif %}{{ task.text }}</li>
+    {% endfor %}
 {% endmacro %}
 """
 
@@ -88,7 +94,7 @@ def jinja_lists(archive, taskbook, page: str):
     env = Theme().environment()
     href = urls.links_from(page)
     env.globals.update(
-        href=href, date_short=listing.date_short,
+        href=href, date_short=listing.date_short, taskbook=taskbook, urls=urls,
         article_rows=lambda articles: listing.article_rows(articles, archive),
         task_rows=lambda entries: listing.task_rows(entries, archive, taskbook),
     )
@@ -117,13 +123,24 @@ def test_the_task_items_are_those_the_jinja_loop_wrote_in_any_order(drafts, page
     assert written.count('<li class="task-item">') == len(entries)
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(ARTICLE, min_size=1, max_size=6), PAGES)
+def test_an_article_pages_tasks_are_those_the_jinja_loop_wrote(drafts, page):
+    archive, taskbook = archive_of(drafts)
+    loops, href = jinja_lists(archive, taskbook, page)
+    for article in archive.articles:
+        written = listing.article_tasks_html(article, taskbook, href)
+        assert written == str(loops.article_tasks(article))
+        assert written.count("<li id=") == len(article.tasks)
+
+
 def test_what_an_editor_writes_is_escaped_in_the_items():
     archive, taskbook = archive_of(
         [{"title": "<b>A & B</b>", "ward": "Bồ Đề & <Cũ>", "category": "Tin tức", "summary": '"x" < y', "tasks": [Task("t <i>", "Hội <PN> & co")], "days": 1}]
     )
     href = urls.links_from("index.html")
     articles = listing.article_items_html(archive.articles, archive, href)
-    tasks = listing.task_items_html(taskbook.entries, archive, taskbook, href)
+    tasks = listing.task_items_html(taskbook.entries, archive, taskbook, href) + listing.article_tasks_html(archive.articles[0], taskbook, href)
     assert "&lt;b&gt;A &amp; B&lt;/b&gt;" in articles and "Bồ Đề &amp; &lt;Cũ&gt;" in articles and "&#34;x&#34; &lt; y" in articles
-    assert "t &lt;i&gt;" in tasks and "bài ghi: “Hội &lt;PN&gt; &amp; co”" in tasks
+    assert tasks.count("t &lt;i&gt;") == 2 and "bài ghi: “Hội &lt;PN&gt; &amp; co”" in tasks and "Hội &lt;PN&gt; &amp; co</a>:</strong>" in tasks
     assert "<b>" not in articles + tasks and "<i>" not in tasks

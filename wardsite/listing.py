@@ -128,3 +128,12 @@ def task_items_html(entries, archive: Archive, taskbook: TaskBook, href, show_wa
             f'{at_ward}{note}    · trong bài <a href="{h(href(link))}">{h(title)}</a>\n  </p>\n</li>\n'
         )
     return Markup("".join(out))
+
+
+def article_tasks_html(article: Article, taskbook: TaskBook, href) -> Markup:
+    """The <li> of each of an article's tasks, as its page shows them: anchored by number, the assignee linked to the tasks of its organisation."""
+    h, out = html_text, []
+    for number, (task, organisation) in enumerate(zip(article.tasks, taskbook.organisations_of(article), strict=True), 1):
+        assignee = f'<strong class="assignee"><a href="{h(href(urls.organisation(organisation.slug)))}">{h(task.assignee)}</a>:</strong> ' if task.assignee else ""
+        out.append(f'      <li id="nhiem-vu-{number}">{assignee}{h(task.text)}</li>\n')
+    return Markup("".join(out))

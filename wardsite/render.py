@@ -260,6 +260,7 @@ def render_stream(
         task_rows=lambda entries: listing.task_rows(entries, archive, taskbook),
         article_items_html=lambda articles, show_ward=True, level=3: listing.article_items_html(articles, archive, here["href"], show_ward, level),
         task_items_html=lambda entries, show_ward=True: listing.task_items_html(entries, archive, taskbook, here["href"], show_ward),
+        article_tasks_html=lambda article: listing.article_tasks_html(article, taskbook, here["href"]),
     )
     todo = [page for page in pages if page.dest not in skip]
 

@@ -75,6 +75,10 @@ class TaskBook:
         """The organisation the number-th task (from 1) of an article is filed under."""
         return self._of_article[article.path][number - 1]
 
+    def organisations_of(self, article: Article) -> tuple[Organisation, ...]:
+        """The organisation each task of an article is filed under, in the article's order."""
+        return self._of_article.get(article.path, ())
+
     @cached_property
     def by_organisation(self) -> dict[str, tuple[Filed, ...]]:
         return _group(self.entries, lambda e: e.organisation)
