@@ -58,9 +58,14 @@ def _address(pointer) -> int:
 
 def to_html(text: str, options: int, extensions: tuple[str, ...]) -> str:
     """What cmarkgfm.markdown_to_html_with_extensions(text, options, extensions) gives, leaving nothing behind."""
+    return to_html_utf8(text, options, extensions).decode("utf-8")
+
+
+def to_html_utf8(text: str, options: int, extensions: tuple[str, ...]) -> bytes:
+    """to_html's HTML in UTF-8, as cmark-gfm writes it."""
     freeing = _freeing()
     if freeing is None:
-        return cmark.markdown_to_html_with_extensions(text, options=options, extensions=list(extensions))
+        return cmark.markdown_to_html_with_extensions(text, options=options, extensions=list(extensions)).encode("utf-8")
     node_free, free = freeing
     parser = cmark.parser_new(options)
     try:
@@ -71,7 +76,7 @@ def to_html(text: str, options: int, extensions: tuple[str, ...]) -> str:
         try:
             html = _LIB.cmark_render_html(root, options, cmark.parser_get_syntax_extensions(parser))
             try:
-                return _FFI.string(html).decode("utf-8")
+                return _FFI.string(html)
             finally:
                 free(_address(html))
         finally:

@@ -74,7 +74,7 @@ class Article:
     ward_name: str  # the ward's name: the registry's, or as written when there is no registry
     category: Category
     tasks: tuple[Task, ...]
-    # The body's HTML in UTF-8 as parsed, packed past PACK_PAST (pack_html); text where an article is made
+    # The body's HTML in UTF-8 as parsed, packed past PACK_PAST (pack); text where an article is made
     # by hand. In bytes it pickles without encoding and loads without decoding: the article cache, which
     # edit builds read back whole, loads in 0.19 s instead of 0.25 s at 10,000 articles; the article's
     # page and its search entry each decode it once (body_html).
