@@ -40,7 +40,7 @@ from pathlib import Path
 from . import urls
 from .archive import Archive
 from .config import Config
-from .render import date_short
+from .listing import date_short
 from .text import TONE_MARKS, fold, nfc, words, words_as_is
 from .workers import map_indexed
 
