@@ -230,7 +230,10 @@ def _place(root: str, name: str, made: set) -> str:
     target = os.path.join(root, name)
     folder = os.path.dirname(target)
     if folder not in made:
-        os.makedirs(folder, exist_ok=True)
+        try:  # most folders are new and their parent exists: one call, where makedirs first checks the parent
+            os.mkdir(folder)
+        except OSError:
+            os.makedirs(folder, exist_ok=True)
         made.add(folder)
     return target
 

@@ -194,9 +194,9 @@ def hashed_assets(static: dict[str, bytes]) -> dict[str, str]:
 
 
 def _render_job(shared, i: int):
-    env, pages, links, sink = shared
+    templates, pages, links, sink = shared
     page = pages[i]
-    data = env.get_template(page.template).render(page=page, **links(page), **page.context).encode("utf-8")
+    data = templates[page.template].render(page=page, **links(page), **page.context).encode("utf-8")
     return page.dest, (sink(page.dest, data) if sink else data)
 
 
@@ -263,11 +263,13 @@ def render_stream(
         article_tasks_html=lambda article: listing.article_tasks_html(article, taskbook, here["href"]),
     )
     todo = [page for page in pages if page.dest not in skip]
+    # Each template looked up once, not on every page: Jinja's lookup goes through its loaders' cache.
+    templates = {name: env.get_template(name) for name in sorted({page.template for page in todo})}
 
     def start(sink=None):
         # The iterator ends, and the worker processes with it, when the last page is taken.
         # This process renders too, with a worker fewer: at 10,000 articles, rendering took 2.2 s and
         # 4.2 s of CPU instead of 2.4 s and 4.6 s (six alternating pairs, into tmpfs).
-        return imap_indexed(_render_job, (env, todo, links, sink), len(todo), "rendering pages", share=True)
+        return imap_indexed(_render_job, (templates, todo, links, sink), len(todo), "rendering pages", share=True)
 
     return {assets[name]: data for name, data in static.items()}, tuple(page.dest for page in todo), start
