@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
-from jinja2 import DictLoader, UndefinedError, pass_context
+from jinja2 import DictLoader, Environment, FileSystemBytecodeCache, UndefinedError, pass_context
 from markupsafe import Markup, escape
 
 from wardsite.render import Theme, _Template, date_vi, datetime_vi, number_vi
@@ -27,6 +27,40 @@ def test_a_pass_context_function_in_a_loop_still_sees_the_loops_variables():
         return ctx[name]
 
     assert render("{% for x in [1, 2] %}{% set y = x * 10 %}{{ seen('y') }} {% endfor %}", seen=seen) == "10 20 "
+
+
+def test_calls_nested_in_the_arguments_of_calls_each_call_their_own_callable():
+    class Marked:
+        @pass_context
+        def __call__(self, ctx, x):
+            return f"{ctx['tag']}{x}"
+
+    def pair(a, b="", *more, **named):
+        return f"<{a},{b},{'.'.join(map(str, more))},{','.join(f'{k}={v}' for k, v in sorted(named.items()))}>"
+
+    source = (
+        "{% macro m(x) %}m{{ x }}{% endmacro %}"
+        "{{ pair(pair('a', 'b'), marked(pair('c')), *[1, 2], z=m(pair('d', b='e')), y='x'.upper()) }}"
+        "{% for i in range(2) %} {{ pair(i, marked(pair(i))) }}{% endfor %}"
+    )
+    values = dict(pair=pair, marked=Marked(), tag="#")
+    expected = "&lt;&lt;a,b,,&gt;,#&lt;c,,,&gt;,1.2,y=X,z=m&amp;lt;d,e,,&amp;gt;&gt; &lt;0,#&lt;0,,,&gt;,,&gt; &lt;1,#&lt;1,,,&gt;,,&gt;"
+    assert render(source, **values) == expected
+    assert Environment(autoescape=True).from_string(source).render(**values) == expected  # as Jinja's own code has it
+
+
+def test_templates_compiled_into_the_cache_by_other_code_are_compiled_again(tmp_path):
+    source = "{% for x in xs %}{{ f(x) }}{% endfor %}"
+    plain = Environment(loader=DictLoader({"t.html": source}), bytecode_cache=FileSystemBytecodeCache(str(tmp_path)))
+    plain.get_template("t.html")  # Jinja's own code for this very source, kept in the folder
+    (kept,) = tmp_path.iterdir()
+    assert b"_ws_plain" not in kept.read_bytes()
+
+    ours = Theme(None, compiled_dir=tmp_path).environment()
+    ours.loader = DictLoader({"t.html": source})
+    assert ours.get_template("t.html").render(f=str.upper, xs="ab") == "AB"
+    (kept,) = tmp_path.iterdir()
+    assert b"_ws_plain" in kept.read_bytes()
 
 
 def test_calling_a_name_the_template_was_not_given_is_an_error():

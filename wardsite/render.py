@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -12,9 +13,9 @@ from types import BuiltinFunctionType, FunctionType, MethodType
 
 from babel import Locale
 from babel.numbers import format_decimal
+import jinja2
 from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, StrictUndefined, Template
-from jinja2.runtime import Context
-from jinja2.utils import internalcode
+from jinja2.compiler import CodeGenerator
 from markupsafe import Markup, escape
 
 from . import listing, urls
@@ -58,30 +59,53 @@ def number_vi(n: int) -> str:
     return format_decimal(n, locale="vi")
 
 
-# Callables that cannot carry Jinja's pass_context mark on a __call__ of their own.
+# Callables that cannot carry Jinja's pass_context mark on a __call__ of their own: a template
+# calls them straight away unless they carry it themselves (see _CodeGenerator).
 _PLAIN_CALLABLES = (FunctionType, MethodType, BuiltinFunctionType)
 
 
-class _Context(Context):
-    """Jinja's template context, calling a plain function or method straight away.
+class _CodeGenerator(CodeGenerator):
+    """Jinja's code generator, writing a call of a plain function or method as a plain call.
 
-    Context.call looks on every call for pass_context and its kin, on the
-    callable and on its __call__: a microsecond a call, the largest single
-    cost of a list page, which calls href, urls and archive for each item.
-    Anything marked, and anything else (macros, classes, undefined values),
-    still goes through Context.call.
+    Jinja writes every call in a template as context.call(f, ...), which
+    looks on every call for pass_context and its kin, on the callable and on
+    its __call__, and takes the loop's and block's variables along in case
+    one is marked: a third of a microsecond a call, and an article page
+    makes 37 (href, urls, the listing functions). Here a call is written
+    `f(...)` when f is a plain function or method without such a mark, and
+    as Jinja writes it otherwise (macros, classes, marked functions,
+    undefined values). The one difference: a plain function raising
+    StopIteration stops the page with an error instead of giving an
+    undefined value.
     """
 
-    @internalcode
-    def call(self, obj, /, *args, **kwargs):
-        if type(obj) not in _PLAIN_CALLABLES or hasattr(obj, "jinja_pass_arg"):
-            return super().call(obj, *args, **kwargs)
-        kwargs.pop("_loop_vars", None)  # what Jinja hands a pass_context callable, not asked for here
-        kwargs.pop("_block_vars", None)
+    @staticmethod
+    def _written(generator, write) -> str:
+        """What write() writes, taken out of the generator's output."""
+        stream, generator.stream = generator.stream, io.StringIO()
         try:
-            return obj(*args, **kwargs)
-        except StopIteration:  # as Context.call does
-            return self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
+            write()
+            return generator.stream.getvalue()
+        finally:
+            generator.stream = stream
+
+    def visit_Call(self, node, frame, forward_caller: bool = False) -> None:
+        if self.environment.is_async or self.environment.sandboxed or forward_caller:
+            super().visit_Call(node, frame, forward_caller=forward_caller)
+            return
+        callee = self._written(self, lambda: self.visit(node.node, frame))
+        as_jinja = self._written(self, lambda: super(_CodeGenerator, self).visit_Call(node, frame))
+        head = "context.call(" + callee
+        if not as_jinja.startswith(head):  # worked out while compiling (a constant): written as it is
+            self.write(as_jinja)
+            return
+        arguments = self._written(self, lambda: self.signature(node, frame))  # ", a, b=c", as Jinja writes them
+        # The callee is worked out once, into _ws_f; a call inside the arguments that sets
+        # _ws_f again does so after this call's callable is taken.
+        self.write(
+            f"(_ws_f({arguments[2:]}) if type(_ws_f := {callee}) in _ws_plain and not hasattr(_ws_f, 'jinja_pass_arg')"
+            f" else context.call(_ws_f{as_jinja[len(head):]})"
+        )
 
 
 def _escape(value, _str=str, _int=int):
@@ -110,12 +134,15 @@ def _escape(value, _str=str, _int=int):
 
 
 class _Template(Template):
-    """A template printing with _escape, not markupsafe.escape: the name its compiled code calls is set in its module."""
+    """A template printing with _escape, not markupsafe.escape, and calling with _CodeGenerator's calls:
+    the names its compiled code uses are set in its module."""
 
     @classmethod
     def from_code(cls, environment, code, globals, uptodate=None):
         made = super().from_code(environment, code, globals, uptodate)
-        made.root_render_func.__globals__["escape"] = _escape  # the module's namespace, shared by its blocks and macros
+        namespace = made.root_render_func.__globals__  # the module's, shared by its blocks and macros
+        namespace["escape"] = _escape
+        namespace["_ws_plain"] = _PLAIN_CALLABLES
         return made
 
 
@@ -153,7 +180,7 @@ class Theme:
             auto_reload=False,  # one environment per build: no need to stat every template on every page
             bytecode_cache=_compiled_cache(self.compiled_dir),
         )
-        env.context_class = _Context
+        env.code_generator_class = _CodeGenerator
         env.template_class = _Template
         env.filters.update(date_vi=date_vi, datetime_vi=datetime_vi, date_short=date_short, number_vi=number_vi)
         return env
@@ -172,6 +199,21 @@ class Theme:
         return files
 
 
+class _CompiledCache(FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates, a template's code kept only for the same source compiled the same way.
+
+    Jinja checks a template's source; what it compiles to also depends on
+    the code generator above and on Jinja, so those count too.
+    """
+
+    @functools.cached_property
+    def _compiler(self) -> str:
+        return hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()
+
+    def get_source_checksum(self, source: str) -> str:
+        return super().get_source_checksum(self._compiler + source)
+
+
 def _compiled_cache(folder: Path | None) -> FileSystemBytecodeCache | None:
     """Templates compiled once and kept, keyed by their source: compiling the theme took a tenth of a second in every build."""
     if folder is None:
@@ -180,7 +222,7 @@ def _compiled_cache(folder: Path | None) -> FileSystemBytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None  # a cache that cannot be written costs speed, not correctness
-    return FileSystemBytecodeCache(str(folder))
+    return _CompiledCache(str(folder))
 
 
 def hashed_assets(static: dict[str, bytes]) -> dict[str, str]:
