@@ -85,15 +85,19 @@ def article_rows(articles, archive: Archive):
     return map(ArticleRow._make, _article_fields(articles, archive))
 
 
+def _written(entry: Filed, taskbook: TaskBook) -> str:
+    """The assignee as the article wrote it, when that is not the name the task is filed under; else ""."""
+    assignee = entry.task.assignee
+    return assignee if assignee and assignee != taskbook.organisation(entry.organisation).name else ""
+
+
 def _task_fields(entries, archive: Archive, taskbook: TaskBook):
     article = None
     for e in entries:
         if e.article is not article:  # an article's tasks mostly come together: its part is worked out once
             article = e.article
             shared = (article.date, article.date.isoformat(), urls.ward(article.ward), archive.ward(article.ward).name)
-        assignee = e.task.assignee
-        written = assignee if assignee and assignee != taskbook.organisation(e.organisation).name else ""
-        yield (e, e.task.text, *shared, written, urls.task(article, e.number), article.title)
+        yield (e, e.task.text, *shared, _written(e, taskbook), urls.task(article, e.number), article.title)
 
 
 def task_rows(entries, archive: Archive, taskbook: TaskBook):
@@ -118,14 +122,19 @@ def article_items_html(articles, archive: Archive, href, show_ward: bool = True,
 
 def task_items_html(entries, archive: Archive, taskbook: TaskBook, href, show_ward: bool = True) -> Markup:
     """The <li> of each filed task, as the theme's lists show them; href: links from the page they are on."""
-    h, out = html_text, []
-    for _, text, date, iso, ward, ward_name, written, link, title in _task_fields(entries, archive, taskbook):
-        at_ward = f'· <a href="{h(href(ward))}">{h(ward_name)}</a>' if show_ward else ""
+    h, out, article = html_text, [], None
+    for e in entries:
+        if e.article is not article:  # an article's tasks mostly come together: what they share is written once
+            article = e.article
+            when = f'    <time datetime="{h(article.date.isoformat())}">{date_short(article.date)}</time>\n'
+            if show_ward:
+                when += f'· <a href="{h(href(urls.ward(article.ward)))}">{h(archive.ward(article.ward).name)}</a>'
+            title = f'">{h(article.title)}</a>\n  </p>\n</li>\n'
+        written = _written(e, taskbook)
         note = f"· bài ghi: “{h(written)}”" if written else ""
         out.append(
-            f'<li class="task-item">\n  <p class="task-text">{h(text)}</p>\n  <p class="meta">\n'
-            f'    <time datetime="{h(iso)}">{date_short(date)}</time>\n'
-            f'{at_ward}{note}    · trong bài <a href="{h(href(link))}">{h(title)}</a>\n  </p>\n</li>\n'
+            f'<li class="task-item">\n  <p class="task-text">{h(e.task.text)}</p>\n  <p class="meta">\n'
+            f'{when}{note}    · trong bài <a href="{h(href(urls.task(article, e.number)))}{title}'
         )
     return Markup("".join(out))
 
