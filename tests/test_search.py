@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import article, write_archive
-from wardsite import search, urls
+from wardsite import search, urls, workers
 from wardsite.archive import assemble
 from wardsite.build import make_site
 from wardsite.config import Config
@@ -85,7 +85,7 @@ def test_tokens_are_syllables_with_their_folded_and_exact_forms():
 
 @given(st.text(alphabet=VIETNAMESE + "ĐÂƯİǰß \u00a0\u2003\t\n,.;:–-()\"'0123456789_", max_size=200))
 def test_an_entry_holds_each_run_of_a_text_once_and_they_give_each_exact_form_of_its_words(text):
-    runs = search._distinct_runs(text)
+    runs = " ".join(search._distinct_runs(text))  # as an Entry holds them
     assert sorted(runs.split(" ") if runs else []) == sorted(set(nfc(text).split()))
     assert search.forms_of_runs(runs) == {exact for _, exact in search.tokens(text)}
 
@@ -113,7 +113,7 @@ def test_case_folding_makes_no_space_and_takes_none_away():
 def test_the_forms_of_a_text_are_the_same_once_the_lookup_of_runs_was_emptied(monkeypatch):
     monkeypatch.setattr(search._FormsOf, "LIMIT", 3)
     text = "Đoàn TN, Hội CCB (2021) Thụy Thuỵ đoàn"
-    runs = search._distinct_runs(text)
+    runs = " ".join(search._distinct_runs(text))  # as an Entry holds them
     before = search.forms_of_runs(runs)
     assert before == {exact for _, exact in search.tokens(text)}
     assert search.forms_of_runs(runs) == before and len(search._forms_of) <= 3
@@ -259,10 +259,43 @@ def patch(index, archive, edited):
 
 def fresh(archive):
     found = [search.entry(a) for a in archive.articles]
-    return search.fresh_index(archive.articles, found, [search.article_key(a, None) for a in archive.articles], search.core_facts(archive))
+    return search.fresh_index(archive.articles, search.raw_postings(found), [search.article_key(a, None) for a in archive.articles], search.core_facts(archive))
 
 
 EDITS = st.lists(st.tuples(st.integers(0, 44), TEXTS, TEXTS, TEXTS), min_size=1, max_size=6)
+
+
+def apart(articles, known, organisations):
+    """entries, then the raw_postings split out of them: what entries_and_postings gives, worked out the long way."""
+    made = search.entries(articles, known, organisations)
+    return made, search.raw_postings([made[search.entry_key(a, organisations)] for a in articles])
+
+
+def in_one_process(work):
+    was, workers._alone = workers._alone, True
+    try:
+        return work()
+    finally:
+        workers._alone = was
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(TEXTS, TEXTS, TEXTS), min_size=1, max_size=30), st.data())
+def test_entries_and_their_postings_worked_out_together_are_those_worked_out_apart(texts, data):
+    archive = made_archive([made_article(n, *text) for n, text in enumerate(texts)])
+    organisations = {a.path: ("Hội Liên hiệp Phụ nữ",) for a in archive.articles[::3]}
+    cached = data.draw(st.sets(st.sampled_from(archive.articles)))  # some entries known from the cache
+    known = {search.entry_key(a, organisations): search.entry(a, organisations.get(a.path, ())) for a in cached}
+    together = in_one_process(lambda: search.entries_and_postings(archive.articles, known, organisations))
+    assert together == in_one_process(lambda: apart(archive.articles, known, organisations))
+
+
+def test_entries_spread_over_the_cores_give_the_postings_made_in_one_process():
+    archive = made_archive([made_article(n, f"{SYLLABLES[n % 19]} {n}", f"{SYLLABLES[n % 7]} {SYLLABLES[n % 11]}, {n % 13}") for n in range(300)])
+    assert workers.spreads(len(archive.articles))  # this machine has two cores or more: else the two are one
+    spread = search.entries_and_postings(archive.articles, {}, None)
+    assert spread == in_one_process(lambda: search.entries_and_postings(archive.articles, {}, None))
+    assert list(spread[1][1]["giang"]) == [n for n in range(300) if n % 7 in (4, 5) or n % 11 in (4, 5)]  # giang, Giang
 
 
 @settings(max_examples=60, deadline=None)

@@ -450,24 +450,27 @@ def _index_files(index: search.Index, store: Store | None, saved: bool):
         store.save("search-index", index)
 
 
-def _search_entries(articles, filed, store: Store | None, parts) -> tuple[dict, list[dict]]:
-    """The search entries of articles by key, from and into the parts of the store's entry cache numbered
-    parts (which must hold all of them), and those parts as they were."""
+def _stored_entries(store: Store | None, parts) -> tuple[list[dict], dict]:
+    """The parts of the store's search entry cache numbered parts, and the entries they hold by key."""
     stored = store.load_shards("search", only=parts) if store else []
-    indexed = search.entries(articles, {k: v for part in stored for k, v in part.items()}, filed)
+    return stored, {k: v for part in stored for k, v in part.items()}
+
+
+def _keep_entries(store: Store | None, indexed: dict, stored: list[dict]) -> None:
+    """Keep the entries by key in the store's cache, in the parts that stored (as loaded) came from."""
     if store:
-        made = [{} for _ in range(SHARDS)]
+        kept = [{} for _ in range(SHARDS)]
         for entry_key, found in indexed.items():
-            made[shard_of(entry_key[1])][entry_key] = found
-        store.save_shards("search", made, stored)
-    return indexed, stored
+            kept[shard_of(entry_key[1])][entry_key] = found
+        store.save_shards("search", kept, stored)
 
 
 def _fresh_index(articles, filed, keys, facts: dict, store: Store | None) -> search.Index:
-    indexed, _ = _search_entries(articles, filed, store, range(SHARDS))
-    found = [indexed[search.entry_key(a, filed)] for a in articles]
-    del indexed
-    return search.fresh_index(articles, found, keys, facts)
+    stored, known = _stored_entries(store, range(SHARDS))
+    indexed, postings = search.entries_and_postings(articles, known, filed)
+    _keep_entries(store, indexed, stored)
+    del stored, known, indexed
+    return search.fresh_index(articles, postings, keys, facts)
 
 
 def _patched_index(articles, filed, keys, facts: dict, before: search.Index, places: list[int], store: Store) -> search.Index | None:
@@ -479,7 +482,9 @@ def _patched_index(articles, filed, keys, facts: dict, before: search.Index, pla
     if not places:
         return before if before.facts == facts else replace(before, facts=facts)
     parts = {shard_of(search.entry_key_of(key)[1]) for i in places for key in (before.keys[i], keys[i])}
-    indexed, stored = _search_entries([a for a in articles if shard_of(a.path) in parts], filed, store, parts)
+    stored, known = _stored_entries(store, parts)
+    indexed = search.entries([a for a in articles if shard_of(a.path) in parts], known, filed)
+    _keep_entries(store, indexed, stored)
     earlier = {k: v for n in parts for k, v in stored[n].items()}
     changes = {}
     for i in places:

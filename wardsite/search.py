@@ -42,7 +42,7 @@ from .archive import Archive
 from .config import Config
 from .listing import date_short
 from .text import TONE_MARKS, fold, nfc, words, words_as_is
-from .workers import map_indexed
+from .workers import map_indexed, spreads
 
 META_SIZE = 40  # articles per metadata shard: few bytes per result shown
 SHARD_LIMIT = 60_000  # a two-letter shard bigger than this is split by three letters
@@ -251,15 +251,23 @@ class Entry:
 
 
 def entry(article, organisations: tuple[str, ...] = ()) -> Entry:
-    return Entry(
-        strong=_distinct_runs(strong_text(article, organisations)),
-        body=_distinct_runs(_text_of(article.body_html)),
-    )
+    strong, body = _runs_of(article, organisations)
+    return Entry(strong=" ".join(strong), body=" ".join(body))
 
 
-def _distinct_runs(text: str) -> str:
-    """The runs of a text between spaces, each once, space-separated, in no set order."""
-    return " ".join(set(nfc(text).split()))
+def _runs_of(article, organisations: tuple[str, ...]) -> tuple[set[str], set[str]]:
+    """The distinct runs of an article's strong fields and of its body, as an Entry joins them."""
+    return _distinct_runs(strong_text(article, organisations)), _distinct_runs(_text_of(article.body_html))
+
+
+def _distinct_runs(text: str) -> set[str]:
+    """The runs of a text between spaces, each once."""
+    return set(nfc(text).split())
+
+
+def _runs(joined: str):
+    """The runs an Entry's field holds."""
+    return joined.split(" ") if joined else ()
 
 
 class _FormsOf(dict):
@@ -300,6 +308,35 @@ def entries(articles, known: dict, organisations: dict | None = None) -> dict:
     return {key: known.get(key) or made[key] for key in keyed}
 
 
+def entries_and_postings(articles, known: dict, organisations: dict | None = None) -> tuple[dict, tuple[dict, dict]]:
+    """entries(articles, known, organisations), and the raw_postings of those entries in the articles' order.
+
+    Where the entries to make are spread over the cores, their runs are split
+    out of them again for the postings. In one process (a build makes the
+    index in a process of its own, beside the pages), each new entry's runs
+    go into the postings as they are found, their hashes worked out already:
+    at 10,000 articles, entries and postings took 1.30 s instead of 1.42 s.
+    """
+    if spreads(sum(entry_key(a, organisations) not in known for a in articles)):
+        made = entries(articles, known, organisations)
+        return made, raw_postings([made[entry_key(a, organisations)] for a in articles])
+    made, strong, body = {}, defaultdict(_ids), defaultdict(_ids)
+    for i, a in enumerate(articles):
+        key = entry_key(a, organisations)
+        found = made.get(key) or known.get(key)
+        if found is None:
+            strong_runs, body_runs = _runs_of(a, key[3])
+            found = Entry(strong=" ".join(strong_runs), body=" ".join(body_runs))
+        else:
+            strong_runs, body_runs = _runs(found.strong), _runs(found.body)
+        made[key] = found
+        for run in strong_runs:
+            strong[run].append(i)
+        for run in body_runs:
+            body[run].append(i)
+    return made, (_by_form(strong), _by_form(body))
+
+
 def entry_key(article, organisations: dict | None) -> tuple:
     """What an article's Entry depends on: its file, its category's name, its tasks' organisations."""
     return article.digest, article.path, article.category.name, (organisations or {}).get(article.path, ())
@@ -322,7 +359,7 @@ def _by_run(runs_of_each) -> dict[str, array]:
     """run → the ids whose runs (as an Entry holds them) have it, ascending."""
     ids = defaultdict(_ids)
     for i, runs in enumerate(runs_of_each):
-        for run in runs.split(" ") if runs else ():
+        for run in _runs(runs):
             ids[run].append(i)
     return ids
 
@@ -439,9 +476,9 @@ def core_facts(archive: Archive) -> dict:
     }
 
 
-def fresh_index(articles, found: list[Entry], keys: list[tuple], facts: dict) -> Index:
-    """The index of articles (newest first), given each one's Entry and article_key, and the archive's core_facts."""
-    strong, body = raw_postings(found)
+def fresh_index(articles, postings: tuple[dict, dict], keys: list[tuple], facts: dict) -> Index:
+    """The index of articles (newest first), given the raw_postings of their entries, each one's article_key, and the archive's core_facts."""
+    strong, body = postings
     encoded = {folded: {e: _encoded_form(strong.get(e), body.get(e)) for e in exacts} for folded, exacts in _forms_by_folded(strong, body).items()}
     del strong, body
     shards, split, size = token_shards(encoded)
@@ -566,7 +603,6 @@ def search_files(archive: Archive, config: Config, known: dict | None = None, or
 
     known: the articles' entries by key, from `entries` (worked out here when not given).
     """
-    known = known if known is not None else entries(archive.articles, {}, organisations)
-    found = [known[entry_key(a, organisations)] for a in archive.articles]
+    _, postings = entries_and_postings(archive.articles, known or {}, organisations)
     keys = [article_key(a, organisations) for a in archive.articles]
-    return dict(index_files(fresh_index(archive.articles, found, keys, core_facts(archive))))
+    return dict(index_files(fresh_index(archive.articles, postings, keys, core_facts(archive))))

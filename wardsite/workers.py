@@ -93,12 +93,12 @@ def imap_indexed(fn, shared, count: int, label: str = "", spread: bool = True, s
     loading). Whatever the work leaves behind stays in this process, though,
     where a worker would have given it back when it ended.
     """
-    workers = 1 if _alone or not spread else min(cores(), max(1, count // MIN_PARALLEL))
+    workers = _workers(count) if spread else 1
     jobs = [(fn, start, stop) for start, stop in _ranges(count, workers)]
     global _shared
     _shared = shared
     try:
-        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        if workers < 2:
             yield from _collect(map(_run_range, jobs), jobs, label, count)
             return
         with ProcessPoolExecutor(max_workers=workers - share, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker) as pool:
@@ -106,6 +106,18 @@ def imap_indexed(fn, shared, count: int, label: str = "", spread: bool = True, s
             yield from _collect(chunks, jobs, label, count)
     finally:
         _shared = None
+
+
+def _workers(count: int) -> int:
+    """How many processes count items are spread over: one where they cannot be (see Later), or are too few."""
+    if _alone or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(cores(), max(1, count // MIN_PARALLEL))
+
+
+def spreads(count: int) -> bool:
+    """Whether imap_indexed would spread count items over more than this process."""
+    return _workers(count) > 1
 
 
 def _shared_out(pool, jobs, helpers: int, run_here):
