@@ -133,6 +133,22 @@ def test_article_ids_survive_their_encoding(ids):
     assert search.decode_ids(code) == ids
 
 
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | st.text(st.characters(blacklist_categories=("Cs",))),
+    lambda inner: st.lists(inner) | st.dictionaries(st.text(st.characters(blacklist_categories=("Cs",))), inner),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=400)
+@given(JSON_VALUES)
+def test_the_index_json_is_what_the_json_module_writes_with_what_would_break_a_script_escaped(value):
+    expected = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for ch in "<>&\u2028\u2029":
+        expected = expected.replace(ch, f"\\u{ord(ch):04x}")
+    assert search.js_json(value) == expected.encode("utf-8")
+
+
 def test_the_index_splits_words_on_every_character_as_search_js_does():
     # search.js splits on /[\p{L}\p{N}_]/u: letters, numbers and the underscore.
     for code in range(sys.maxunicode + 1):
