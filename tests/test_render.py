@@ -49,6 +49,13 @@ def test_calls_nested_in_the_arguments_of_calls_each_call_their_own_callable():
     assert Environment(autoescape=True).from_string(source).render(**values) == expected  # as Jinja's own code has it
 
 
+def test_a_call_that_begins_a_line_of_the_compiled_template_is_called_there():
+    env = Theme(None).environment()
+    env.add_extension("jinja2.ext.do")  # {% do %}: a call as a statement of its own
+    source = "{% set seen = [] %}{% do seen.append(str(1)) %}\n{% do seen.append(str(2)) %}{{ seen|join(',') }}"
+    assert env.from_string(source).render(str=str) == "1,2"
+
+
 def test_templates_compiled_into_the_cache_by_other_code_are_compiled_again(tmp_path):
     source = "{% for x in xs %}{{ f(x) }}{% endfor %}"
     plain = Environment(loader=DictLoader({"t.html": source}), bytecode_cache=FileSystemBytecodeCache(str(tmp_path)))

@@ -79,27 +79,27 @@ class _CodeGenerator(CodeGenerator):
     undefined value.
     """
 
-    @staticmethod
-    def _written(generator, write) -> str:
-        """What write() writes, taken out of the generator's output."""
-        stream, generator.stream = generator.stream, io.StringIO()
+    def _written(self, write) -> str:
+        """What write() writes, taken out of the output."""
+        stream, self.stream = self.stream, io.StringIO()
         try:
             write()
-            return generator.stream.getvalue()
+            return self.stream.getvalue()
         finally:
-            generator.stream = stream
+            self.stream = stream
 
     def visit_Call(self, node, frame, forward_caller: bool = False) -> None:
         if self.environment.is_async or self.environment.sandboxed or forward_caller:
             super().visit_Call(node, frame, forward_caller=forward_caller)
             return
-        callee = self._written(self, lambda: self.visit(node.node, frame))
-        as_jinja = self._written(self, lambda: super(_CodeGenerator, self).visit_Call(node, frame))
+        self.write("")  # the line breaks and indent due before the call, into the output, not into what is taken out below
+        callee = self._written(lambda: self.visit(node.node, frame))
+        as_jinja = self._written(lambda: super(_CodeGenerator, self).visit_Call(node, frame))
         head = "context.call(" + callee
         if not as_jinja.startswith(head):  # worked out while compiling (a constant): written as it is
             self.write(as_jinja)
             return
-        arguments = self._written(self, lambda: self.signature(node, frame))  # ", a, b=c", as Jinja writes them
+        arguments = self._written(lambda: self.signature(node, frame))  # ", a, b=c", as Jinja writes them
         # The callee is worked out once, into _ws_f; a call inside the arguments that sets
         # _ws_f again does so after this call's callable is taken.
         self.write(
