@@ -183,23 +183,12 @@ class BodyRenderer:
 _TAG = re.compile(r"<[^>]+>")
 
 
-def first_paragraph(body_html: str) -> str:
-    """The HTML inside the first <p>…</p>, or the whole body when it has none."""
-    start = body_html.find("<p>")
-    end = body_html.find("</p>", start + 3) if start >= 0 else -1
-    return body_html[start + 3 : end] if end >= 0 else body_html
-
-
-def first_paragraph_utf8(body_html: bytes) -> str:
-    """first_paragraph of a body in UTF-8, only the paragraph decoded (the markers are ASCII: no character's bytes hold them)."""
+def first_paragraph(body_html: bytes) -> str:
+    """The HTML inside the first <p>…</p> of a body in UTF-8, or the whole body when it has none; only
+    that part decoded (the markers are ASCII: no character's bytes hold them)."""
     start = body_html.find(b"<p>")
     end = body_html.find(b"</p>", start + 3) if start >= 0 else -1
     return (body_html[start + 3 : end] if end >= 0 else body_html).decode("utf-8")
-
-
-def summarise(body_html: str, limit: int = 220) -> str:
-    """The first paragraph as plain text, cut at a word near limit characters."""
-    return summary_of(first_paragraph(body_html), limit)
 
 
 def summary_of(paragraph: str, limit: int = 220) -> str:
@@ -312,7 +301,7 @@ def parse_article(
             category=category,
             tasks=tasks,
             body=packed(body_html) if pack else body_html,
-            summary=summary or summary_of(first_paragraph_utf8(body_html)),
+            summary=summary or summary_of(first_paragraph(body_html)),
             source=source,
             views=views,
             draft=draft is True,

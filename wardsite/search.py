@@ -329,12 +329,12 @@ def entries_and_postings(articles, known: dict, organisations: dict | None = Non
     go into the postings as they are found, their hashes worked out already:
     at 10,000 articles, entries and postings took 1.31 s to 1.38 s instead of 1.42 s to 1.48 s.
     """
-    if spreads(sum(entry_key(a, organisations) not in known for a in articles)):
+    keys = [entry_key(a, organisations) for a in articles]
+    if spreads(sum(key not in known for key in keys)):
         made = entries(articles, known, organisations)
-        return made, raw_postings([made[entry_key(a, organisations)] for a in articles])
+        return made, raw_postings([made[key] for key in keys])
     made, strong, body = {}, defaultdict(_ids), defaultdict(_ids)
-    for i, a in enumerate(articles):
-        key = entry_key(a, organisations)
+    for i, (a, key) in enumerate(zip(articles, keys)):
         found = made.get(key) or known.get(key)
         if found is None:
             strong_runs, body_runs = _runs_of(a, key[3])
