@@ -1,4 +1,6 @@
+import pickle
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from babel.dates import format_date, format_datetime
@@ -6,7 +8,8 @@ from babel.numbers import format_decimal
 from jinja2 import DictLoader, Environment, FileSystemBytecodeCache, UndefinedError, pass_context
 from markupsafe import Markup, escape
 
-from wardsite.render import Theme, _Template, date_vi, datetime_vi, number_vi
+from wardsite.errors import ContentError
+from wardsite.render import TemplateFailed, Theme, _Template, date_vi, datetime_vi, number_vi
 
 
 def render(source: str, **values) -> str:
@@ -132,3 +135,9 @@ def test_values_printed_in_blocks_macros_and_loops_of_extended_templates_are_esc
     assert isinstance(page, _Template)
     expected = "[" + "".join(f"<{escape(v)}>{escape(v)}" for v in PRINTED) + "]"
     assert page.render(values=PRINTED) == expected
+
+
+def test_a_page_a_template_of_ones_own_failed_on_comes_back_from_a_worker_process_with_its_place():
+    problem = ContentError(Path("templates/article.html"), 3, "'x' is undefined (making a.html)")
+    back = pickle.loads(pickle.dumps(TemplateFailed(problem)))
+    assert isinstance(back, TemplateFailed) and back.problem == problem

@@ -153,6 +153,19 @@ def test_an_error_is_shown_while_the_last_good_site_is_still_served_until_it_is_
     assert "Đã sửa lỗi." in server.get(PAGE)[1]
 
 
+def test_a_template_broken_while_serving_is_shown_at_its_line_until_it_is_fixed(server, project):
+    own = project / "templates"
+    own.mkdir()
+    (own / "article.html").write_text('{% extends "base.html" %}\n{% block main %}\n<h1>{{ article.title }</h1>\n{% endblock %}\n', encoding="utf-8")
+    errors = wait_for(lambda: server.status()["errors"], "the error in the status")
+    assert len(errors) == 1 and errors[0].startswith(f"{os.path.join('templates', 'article.html')}:3: Jinja cannot read this template: unexpected '}}'"), errors
+    assert server.status()["version"] == 1 and "Nội dung ban đầu." in server.get(PAGE)[1]
+
+    (own / "article.html").write_text('{% extends "base.html" %}\n{% block main %}\n<h1>{{ article.title }}!</h1>\n{% endblock %}\n', encoding="utf-8")
+    wait_for(lambda: server.status() == {"version": 2, "errors": []}, "the fixed site")
+    assert "<h1>Giao ban tháng 5!</h1>" in server.get(PAGE)[1]
+
+
 def test_a_change_to_the_configuration_rebuilds_the_site(server, project):
     (project / "wardsite.yaml").write_text("title: Tin phường thử nghiệm\n", encoding="utf-8")
     wait_for(lambda: server.status()["version"] == 2, "the rebuild")

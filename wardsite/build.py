@@ -27,7 +27,7 @@ from .organisations import load_organisations
 from .pages import collisions, plan
 from .publish import Busy, clear_leftovers, locked, publish, publish_in_place, refusal, spool, write_files
 from .registry import Registry, load_registry
-from .render import Theme, render_stream
+from .render import TemplateFailed, Theme, render_stream, template_problems
 from . import edits, search, urls
 from .tasks import assign_tasks, organisation_names, task_pages, unknown_assignees
 from .workers import Later, Laters, few_collections, imap_indexed, map_indexed, settle
@@ -332,6 +332,7 @@ def make_site(
         pages = plan(archive, config, assets) + task_pages(archive, taskbook, config)
         settle()
         problems += collisions(pages, content_dir)
+        problems += template_problems(theme(templates_dir, store))
         if only_errors(problems):
             return Outcome(tuple(problems), len(articles), 0, {}, time.perf_counter() - started, later=later)
         keep = None if store is None else packs(len(archive.articles))  # the records: not kept, kept as they are, or packed
@@ -355,7 +356,10 @@ def make_site(
         files, rendering, start = render_stream(pages, archive, config, theme(templates_dir, store), taskbook, skip=reused)
         settle()
         if not stream:
-            files.update(start())
+            try:
+                files.update(start())
+            except TemplateFailed as failed:
+                return Outcome((*problems, failed.problem), len(articles), 0, {}, time.perf_counter() - started, later=later)
             rendering, start = (), None
         reused |= frozenset(kept_whole)
         whole = dict(kept_whole)  # file -> the key of the part that made it
@@ -564,8 +568,21 @@ def _identity(output: Path) -> tuple[int, int] | None:
     return info.st_ino, info.st_mtime_ns
 
 
-@few_collections()
 def build(content_dir: Path, output: Path, config: Config, templates_dir: Path | None, cache_dir: Path | None = CACHE_DIR) -> Outcome:
+    """Make the site and, only when nothing is wrong, publish it to output (see _build).
+
+    A page that a template of the project's own fails to make stops the
+    build before anything is published, as a problem at the template's line.
+    """
+    started = time.perf_counter()
+    try:
+        return _build(content_dir, output, config, templates_dir, cache_dir)
+    except TemplateFailed as failed:
+        return Outcome((failed.problem,), seconds=time.perf_counter() - started)
+
+
+@few_collections()
+def _build(content_dir: Path, output: Path, config: Config, templates_dir: Path | None, cache_dir: Path | None = CACHE_DIR) -> Outcome:
     """Make the site and, only when nothing is wrong, publish it to output.
 
     With a cache folder, what the last build loaded and rendered is reused

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -14,7 +15,10 @@ from types import BuiltinFunctionType, FunctionType, MethodType
 from babel import Locale
 from babel.numbers import format_decimal
 import jinja2
-from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, StrictUndefined, Template
+from jinja2 import (
+    ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, StrictUndefined, Template,
+    TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError,
+)
 from jinja2.compiler import CodeGenerator
 from markupsafe import Markup, escape
 
@@ -22,6 +26,7 @@ from . import listing, urls
 from .listing import date_short, html_text
 from .archive import Archive
 from .config import Config
+from .errors import ContentError
 from .organisations import Organisations
 from .pages import Page
 from .tasks import TaskBook, assign_tasks
@@ -198,6 +203,89 @@ class Theme:
                     files[path.name] = path.read_bytes()
         return files
 
+    def own_templates(self) -> list[str]:
+        """The names of the project's own templates: every .html file in its templates folder but under static/."""
+        folder = self.templates_dir
+        if not folder or not folder.is_dir():
+            return []
+        return sorted(
+            path.relative_to(folder).as_posix()
+            for path in folder.rglob("*.html")
+            if path.is_file() and path.relative_to(folder).parts[0] != "static" and not path.name.startswith(".")
+        )
+
+    def owns(self, filename: str) -> bool:
+        """Whether a template's file is one of the project's own (not the theme's)."""
+        if not self.templates_dir or not filename:
+            return False
+        return os.path.abspath(filename).startswith(os.path.join(os.path.abspath(self.templates_dir), ""))
+
+
+class TemplateFailed(Exception):
+    """A page could not be made because of a template of the project's own; problem says where and why."""
+
+    def __init__(self, problem: ContentError):
+        super().__init__(problem)
+        self.problem = problem
+
+
+def template_problems(theme: Theme) -> list[ContentError]:
+    """A problem, at its line, for each template of the project's own that Jinja cannot read.
+
+    Each is compiled here as rendering would compile it (into the store's
+    folder when there is one, so rendering finds it compiled); one run
+    reports every broken template, not only the first a page uses.
+    """
+    names = theme.own_templates()
+    if not names:
+        return []
+    env = theme.environment()
+    problems = []
+    for name in names:
+        try:
+            env.get_template(name)
+        except TemplateSyntaxError as exc:
+            problems.append(_template_problem(exc, theme, None) or ContentError(theme.templates_dir / name, exc.lineno, _template_message(exc, None)))
+    return problems
+
+
+def _template_problem(exc: Exception, theme: Theme, dest: str | None) -> ContentError | None:
+    """exc, raised while making dest (None: while reading the templates), as a problem at the line of the
+    innermost template of the project's own that had a part in it; None when none had.
+
+    Jinja gives a failing template's frames in the traceback the template's
+    file and line (in globals holding __jinja_exception__); a template that
+    cannot be read says where in the exception itself.
+    """
+    places = []
+    trace = exc.__traceback__
+    while trace is not None:
+        if "__jinja_exception__" in trace.tb_frame.f_globals:
+            places.append((trace.tb_frame.f_code.co_filename, trace.tb_lineno))
+        trace = trace.tb_next
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        places.append((exc.filename, exc.lineno))
+    own = [place for place in places if theme.owns(place[0])]
+    if not own:
+        return None
+    filename, line = own[-1]
+    return ContentError(Path(filename), line, _template_message(exc, dest))
+
+
+def _template_message(exc: Exception, dest: str | None) -> str:
+    making = f" (making {dest})" if dest else ""
+    if isinstance(exc, TemplateSyntaxError):
+        return (f"Jinja cannot read this template: {exc.message.rstrip('.')}{making}; check that every {{{{ is closed by }}}}, "
+                "every {% by %}, and every {% if %}, {% for %}, {% block %} or {% macro %} by its {% end... %}")
+    if isinstance(exc, TemplateNotFound):
+        return f"there is no template named {exc.name}, neither in the templates folder nor in the theme{making}; check its name"
+    if isinstance(exc, UndefinedError):
+        return (f"{exc.message.rstrip('.')}{making}; check the spelling of the names this line uses "
+                "(the theme's templates in wardsite/theme/templates show what each kind of page is given)")
+    if isinstance(exc, TemplateError):
+        return f"{exc.message or type(exc).__name__}{making}"
+    return f"this line failed{making}: {type(exc).__name__}: {exc}"
+
 
 class _CompiledCache(FileSystemBytecodeCache):
     """Jinja's cache of compiled templates, a template's code kept only for the same source compiled the same way.
@@ -236,9 +324,15 @@ def hashed_assets(static: dict[str, bytes]) -> dict[str, str]:
 
 
 def _render_job(shared, i: int):
-    templates, pages, links, sink = shared
+    templates, pages, links, sink, theme = shared
     page = pages[i]
-    data = templates[page.template].render(page=page, **links(page), **page.context).encode("utf-8")
+    try:
+        data = templates[page.template].render(page=page, **links(page), **page.context).encode("utf-8")
+    except Exception as exc:
+        problem = _template_problem(exc, theme, page.dest)
+        if problem is None:
+            raise  # the theme's own templates failed: a fault of wardsite's
+        raise TemplateFailed(problem) from None
     return page.dest, (sink(page.dest, data) if sink else data)
 
 
@@ -312,6 +406,6 @@ def render_stream(
         # The iterator ends, and the worker processes with it, when the last page is taken.
         # This process renders too, with a worker fewer: at 10,000 articles, rendering took 2.2 s and
         # 4.2 s of CPU instead of 2.4 s and 4.6 s (six alternating pairs, into tmpfs).
-        return imap_indexed(_render_job, (templates, todo, links, sink), len(todo), "rendering pages", share=True)
+        return imap_indexed(_render_job, (templates, todo, links, sink, theme), len(todo), "rendering pages", share=True)
 
     return {assets[name]: data for name, data in static.items()}, tuple(page.dest for page in todo), start

@@ -237,7 +237,7 @@ def _build(load_settings: Settings, base_url: str) -> tuple[dict | None, list[Co
     config = replace(config, base_url=base_url)
     try:
         outcome = pipeline.make_site(Path(config.content), config, Path(config.templates))
-    except Exception as exc:  # e.g. a broken template: say so and keep serving
+    except Exception as exc:  # a fault of wardsite's own (templates of the project's are problems): say so and keep serving
         where = Path(getattr(exc, "filename", None) or config.templates)
         problem = ContentError(where, getattr(exc, "lineno", None), f"the site cannot be built ({type(exc).__name__}: {exc})")
         return None, [*problems, problem], time.perf_counter() - started
