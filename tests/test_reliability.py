@@ -448,6 +448,7 @@ def test_templates_of_ones_own_that_jinja_cannot_read_are_errors_at_their_lines_
     own.mkdir()
     (own / "article.html").write_text('{% extends "base.html" %}\n{% block main %}\n<h1>{{ article.title }</h1>\n{% endblock %}\n', encoding="utf-8")
     (own / "ward.html").write_text('{% extends "base.html" %}\n{% block main %}\n{% for a in articles %}\n<p>{{ a.title }}</p>\n{% endblock %}\n', encoding="utf-8")
+    (own / "utf16.html").write_bytes("<p>Phường</p>".encode("utf-16"))
     (own / "static").mkdir()
     (own / "static" / "note.html").write_text("{{ not a template: static files are copied as they are", encoding="utf-8")
     for command in ([], ["check"]):
@@ -456,9 +457,10 @@ def test_templates_of_ones_own_that_jinja_cannot_read_are_errors_at_their_lines_
         assert result.returncode == 1, result.stdout + result.stderr
         assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
         errors = [line for line in result.stderr.splitlines() if line.startswith("templates/")]
-        assert [line.split(": ", 1)[0] for line in errors] == ["templates/article.html:3", "templates/ward.html:5"], result.stderr
-        assert all("Jinja cannot read this template" in line for line in errors)
-        assert "unexpected '}'" in errors[0] and "endblock" in errors[1]
+        assert [line.split(": ", 1)[0] for line in errors] == ["templates/article.html:3", "templates/utf16.html:1", "templates/ward.html:5"], result.stderr
+        assert "Jinja cannot read this template" in errors[0] and "unexpected '}'" in errors[0]
+        assert errors[1].endswith("this template is not UTF-8 text; save it as UTF-8")
+        assert "Jinja cannot read this template" in errors[2] and "endblock" in errors[2]
     assert stamped(tmp_path / "site") == before
 
 

@@ -246,6 +246,8 @@ def template_problems(theme: Theme) -> list[ContentError]:
             env.get_template(name)
         except TemplateSyntaxError as exc:
             problems.append(_template_problem(exc, theme, None) or ContentError(theme.templates_dir / name, exc.lineno, _template_message(exc, None)))
+        except UnicodeDecodeError:
+            problems.append(ContentError(theme.templates_dir / name, None, "this template is not UTF-8 text; save it as UTF-8"))
     return problems
 
 
