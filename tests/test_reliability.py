@@ -461,6 +461,7 @@ def test_templates_of_ones_own_that_jinja_cannot_read_are_errors_at_their_lines_
         assert "Jinja cannot read this template" in errors[0] and "unexpected '}'" in errors[0]
         assert errors[1].endswith("this template is not UTF-8 text; save it as UTF-8")
         assert "Jinja cannot read this template" in errors[2] and "endblock" in errors[2]
+        assert result.stderr.splitlines()[-1] == ("3 error(s)." if command else "3 error(s); the site in site/ was left as it was.")
     assert stamped(tmp_path / "site") == before
 
 

@@ -150,7 +150,8 @@ def run_check(args) -> int:
     outcome = _with_progress(lambda: pipeline.make_site(content, config, Path(config.templates)))
     report(outcome.problems)
     if not outcome.ok:
-        print(f"{len(outcome.errors)} error(s) in {content}/.", file=sys.stderr)
+        where = f" in {content}/" if all(Path(e.path).is_relative_to(content) for e in outcome.errors) else ""  # or in templates/
+        print(f"{len(outcome.errors)} error(s){where}.", file=sys.stderr)
         return EXIT_CONTENT
     print(f"Checked {outcome.articles} articles: no errors.")
     return EXIT_OK
