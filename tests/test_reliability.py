@@ -449,6 +449,8 @@ def test_templates_of_ones_own_that_jinja_cannot_read_are_errors_at_their_lines_
     (own / "article.html").write_text('{% extends "base.html" %}\n{% block main %}\n<h1>{{ article.title }</h1>\n{% endblock %}\n', encoding="utf-8")
     (own / "ward.html").write_text('{% extends "base.html" %}\n{% block main %}\n{% for a in articles %}\n<p>{{ a.title }}</p>\n{% endblock %}\n', encoding="utf-8")
     (own / "utf16.html").write_bytes("<p>Phường</p>".encode("utf-16"))
+    (own / ".git").mkdir()
+    (own / ".git" / "ORIG.html").write_text("{{ an editor's backup, not a template", encoding="utf-8")
     (own / "static").mkdir()
     (own / "static" / "note.html").write_text("{{ not a template: static files are copied as they are", encoding="utf-8")
     for command in ([], ["check"]):

@@ -204,15 +204,12 @@ class Theme:
         return files
 
     def own_templates(self) -> list[str]:
-        """The names of the project's own templates: every .html file in its templates folder but under static/."""
+        """The names of the project's own templates: every .html file in its templates folder but under static/ and hidden ones."""
         folder = self.templates_dir
         if not folder or not folder.is_dir():
             return []
-        return sorted(
-            path.relative_to(folder).as_posix()
-            for path in folder.rglob("*.html")
-            if path.is_file() and path.relative_to(folder).parts[0] != "static" and not path.name.startswith(".")
-        )
+        names = (path.relative_to(folder) for path in folder.rglob("*.html") if path.is_file())
+        return sorted(name.as_posix() for name in names if name.parts[0] != "static" and not any(part.startswith(".") for part in name.parts))
 
     def owns(self, filename: str) -> bool:
         """Whether a template's file is one of the project's own (not the theme's)."""
@@ -333,7 +330,7 @@ def _render_job(shared, i: int):
     except Exception as exc:
         problem = _template_problem(exc, theme, page.dest)
         if problem is None:
-            raise  # the theme's own templates failed: a fault of wardsite's
+            raise  # no template of the project's own had a part in it: a fault of wardsite's
         raise TemplateFailed(problem) from None
     return page.dest, (sink(page.dest, data) if sink else data)
 
