@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from wardsite.cache import fingerprint, names_of
-from wardsite.model import Article, Category, Task, pack_html
+from wardsite.model import Article, Category, Task, pack
 from wardsite.tasks import Filed
 
 VN = timezone(timedelta(hours=7))
@@ -15,7 +15,7 @@ def an_article(n: int, digest: str = "abc") -> Article:
     return Article(
         path=Path(f"bo-de/bai-{n}.md"), slug=f"bai-{n}", title=f"Bài {n}", date=datetime(2021, 5, n + 1, tzinfo=VN), has_time=False,
         ward="bo-de", ward_name="Bồ Đề", category=Category("Công tác đảng", "cong-tac-dang"), tasks=(Task("Tuyên truyền", "MTTQ"),),
-        body=pack_html(f"<p>Nội dung {n}.</p>"), summary=f"Nội dung {n}.", digest=f"{digest}{n}",
+        body=pack(f"<p>Nội dung {n}.</p>".encode()), summary=f"Nội dung {n}.", digest=f"{digest}{n}",
     )
 
 
@@ -32,7 +32,7 @@ def test_the_names_worked_out_once_give_the_fingerprints_worked_out_on_the_spot(
 
 def test_an_article_counts_by_its_file_not_by_its_body():
     article = an_article(1)
-    same_file_other_body = replace(article, body=pack_html("<p>Khác.</p>"))
+    same_file_other_body = replace(article, body=pack("<p>Khác.</p>".encode()))
     other_file = replace(article, digest="def1")
     assert fingerprint(a_page([article], [])) == fingerprint(a_page([same_file_other_body], []))
     assert fingerprint(a_page([article], [])) != fingerprint(a_page([other_file], []))

@@ -135,7 +135,7 @@ def test_the_body_is_githubs_markdown_as_the_editors_guide_describes_it():
         "- Một\n- Hai\n\n1. Thứ nhất\n2. Thứ hai\n\n"
         "| Tổ chức | Nhiệm vụ |\n|---|---|\n| Đoàn Thanh niên | Ra quân |\n\n[^1]: Theo biên bản.\n"
     )
-    html = RENDER(body)
+    html = RENDER.utf8(body).decode()
     assert "<h2>Kết quả</h2>" in html and "<strong>Đậm</strong>" in html and "<em>nghiêng</em>" in html
     assert "<del>bỏ</del>" in html and 'href="http://www.longbien.gov.vn"' in html
     assert "<ul>\n<li>Một</li>" in html and "<ol>\n<li>Thứ nhất</li>" in html
@@ -212,12 +212,12 @@ MARKDOWNISH = st.lists(
 @given(MARKDOWNISH)
 def test_a_body_is_made_as_nh3_makes_it_from_the_converters_html_whether_or_not_nh3_is_asked(body):
     produced = cmarkgfm.markdown_to_html_with_extensions(body, options=_MARKDOWN_OPTIONS, extensions=_MARKDOWN_EXTENSIONS).rstrip("\n")
-    assert RENDER(body) == nh3.clean(produced, link_rel="noopener noreferrer")
+    assert RENDER.utf8(body).decode() == nh3.clean(produced, link_rel="noopener noreferrer")
 
 
 def test_plain_paragraphs_with_quotes_and_no_break_spaces_come_out_as_nh3_writes_them():
     body = 'Chủ tịch nói: "Tiếp tục"\xa0&\xa0*làm tốt* **hơn** > 5\n\nĐoạn hai'
-    assert RENDER(body) == '<p>Chủ tịch nói: "Tiếp tục"&nbsp;&amp;&nbsp;<em>làm tốt</em> <strong>hơn</strong> &gt; 5</p>\n<p>Đoạn hai</p>'
+    assert RENDER.utf8(body).decode() == '<p>Chủ tịch nói: "Tiếp tục"&nbsp;&amp;&nbsp;<em>làm tốt</em> <strong>hơn</strong> &gt; 5</p>\n<p>Đoạn hai</p>'
 
 
 @given(HTMLISH)

@@ -403,10 +403,10 @@ def test_an_archive_past_the_packing_size_keeps_bodies_packed_and_builds_the_sam
 def test_a_body_reads_the_same_as_text_packed_or_in_utf8(html):
     from dataclasses import replace
     from datetime import datetime
-    from wardsite.model import Article, Category, pack_html
+    from wardsite.model import Article, Category, pack
 
     article = Article(Path("bai.md"), "bai", "Bài", datetime(2021, 5, 13), False, "duc-giang", "Đức Giang", Category("Đảng", "dang"), (), html, "")
-    assert {replace(article, body=body).body_html for body in (html, pack_html(html), html.encode("utf-8"))} == {html}
+    assert {replace(article, body=body).body_html for body in (html, pack(html.encode("utf-8")), html.encode("utf-8"))} == {html}
 
 
 @pytest.mark.parametrize("pack_past", [None, 3])

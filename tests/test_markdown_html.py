@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 
 from wardsite.content import _MARKDOWN_EXTENSIONS, _MARKDOWN_OPTIONS
 from wardsite import markdown_html
-from wardsite.markdown_html import to_html
+from wardsite.markdown_html import to_html_utf8
+
+
+def to_html(text, options, extensions):
+    """The converter's HTML as text, as cmarkgfm's own function gives it."""
+    return to_html_utf8(text, options, extensions).decode("utf-8")
+
 
 GITHUB_MARKDOWN = st.lists(
     st.sampled_from([

@@ -19,7 +19,7 @@ from wardsite.archive import assemble
 from wardsite.build import make_site
 from wardsite.config import Config
 from wardsite.content import BodyRenderer
-from wardsite.model import Article, Category, Task, pack_html
+from wardsite.model import Article, Category, Task, pack
 from wardsite.registry import Registry
 from wardsite.text import fold, nfc, words_as_is
 
@@ -255,7 +255,7 @@ def made_article(n: int, title: str, body: str, task: str = "", ward: str = "Đ�
     date = datetime(2021, 6, 1, 8, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")) - timedelta(days=n)
     return Article(
         path=Path(f"bai-{n}.md"), slug=f"bai-{n}", title=title, date=date, has_time=True, ward=fold(ward).replace(" ", "-"), ward_name=ward,
-        category=Category("Công tác đảng", "cong-tac-dang"), tasks=(Task(task, "MTTQ"),) if task else (), body=pack_html(f"<p>{body}</p>"),
+        category=Category("Công tác đảng", "cong-tac-dang"), tasks=(Task(task, "MTTQ"),) if task else (), body=pack(f"<p>{body}</p>".encode()),
         summary=body, digest=f"{title}|{body}|{task}",
     )
 
@@ -405,7 +405,7 @@ def test_the_text_of_html_made_from_markdown_is_read_without_htmlparser(monkeypa
         "# Hội nghị\n\nĐoàn **TN** & *Hội CCB* <b>dự</b> [bài trước](../2020/bai.md \"Bài\") ![ảnh](anh/a.jpg)\n\n"
         "- một\n- hai `a < b`\n\n| A | B |\n|---|:-:|\n| 1 | 2 |\n\n> trích &copy; 2021 &nbsp;hết\n\n---\nhttps://example.org\n"
     )
-    body = BodyRenderer()(markdown)
+    body = BodyRenderer().utf8(markdown).decode()
     expected = reference_plain_text(body)
     monkeypatch.setattr(search, "_Text", None)  # the fast reading alone, or a TypeError
     assert search.plain_text(body) == expected

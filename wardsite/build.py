@@ -332,7 +332,8 @@ def make_site(
         pages = plan(archive, config, assets) + task_pages(archive, taskbook, config)
         settle()
         problems += collisions(pages, content_dir)
-        problems += template_problems(theme(templates_dir, store))
+        site_theme = theme(templates_dir, store)
+        problems += template_problems(site_theme)
         if only_errors(problems):
             return Outcome(tuple(problems), len(articles), 0, {}, time.perf_counter() - started, later=later)
         keep = None if store is None else packs(len(archive.articles))  # the records: not kept, kept as they are, or packed
@@ -353,7 +354,7 @@ def make_site(
         fingerprints = dict(zip((page.dest for page in pages), digests))
         del digests
         reused = unchanged_pages(fingerprints, last, output)
-        files, rendering, start = render_stream(pages, archive, config, theme(templates_dir, store), taskbook, skip=reused)
+        files, rendering, start = render_stream(pages, archive, config, site_theme, taskbook, skip=reused)
         settle()
         if not stream:
             try:

@@ -56,13 +56,9 @@ def _address(pointer) -> int:
     return int(_FFI.cast("uintptr_t", pointer))
 
 
-def to_html(text: str, options: int, extensions: tuple[str, ...]) -> str:
-    """What cmarkgfm.markdown_to_html_with_extensions(text, options, extensions) gives, leaving nothing behind."""
-    return to_html_utf8(text, options, extensions).decode("utf-8")
-
-
 def to_html_utf8(text: str, options: int, extensions: tuple[str, ...]) -> bytes:
-    """to_html's HTML in UTF-8, as cmark-gfm writes it."""
+    """What cmarkgfm.markdown_to_html_with_extensions(text, options, extensions) gives, in UTF-8 as cmark-gfm
+    writes it, leaving nothing behind."""
     freeing = _freeing()
     if freeing is None:
         return cmark.markdown_to_html_with_extensions(text, options=options, extensions=list(extensions)).encode("utf-8")
